@@ -1,0 +1,5 @@
+"""Source templates, one module per kind; importing this package registers them all."""
+
+from protege.corpus.kinds import chat, email, payoff_letter, portal, statement, transcript
+
+__all__ = ["chat", "email", "payoff_letter", "portal", "statement", "transcript"]

@@ -1,0 +1,15 @@
+"""chat sources (templates to be written)."""
+
+from __future__ import annotations
+
+from protege.corpus.draft import Draft
+from protege.corpus.registry import template
+
+
+@template("chat", "minimal")
+def minimal(d: Draft) -> str:
+    """Placeholder layout: one line per fact."""
+    lines = [f"{d.s.servicer} — {d.product()}"]
+    if d.says("current_balance"):
+        lines.append(f"Balance: {d.money('current_balance')}")
+    return "\n".join(lines)

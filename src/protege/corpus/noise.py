@@ -1,0 +1,75 @@
+"""Noise that real sources carry: OCR confusions in scanned statements, speech disfluencies in
+call transcripts.
+
+OCR confusions swap look-alike characters (``0``/``O``, ``1``/``l``, ``5``/``S``, ``$``/``S``).
+``OCR_DIGIT_FIXES`` undoes them inside a numeric token; readers (the regex baseline, tests)
+use it to recover a value from noisy text, as a human reader would.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+# look-alike substitutions an OCR engine makes in numbers
+_OCR_SWAPS: dict[str, tuple[str, ...]] = {
+    "0": ("O", "o"),
+    "1": ("l", "I"),
+    "5": ("S",),
+    "8": ("B",),
+    "$": ("S",),
+}
+OCR_DIGIT_FIXES: dict[str, str] = {"O": "0", "o": "0", "l": "1", "I": "1", "B": "8"}
+_NUMERIC_TOKEN = re.compile(r"[$S]?[0-9OolIB][0-9OolIB,]*(?:[.,][0-9OolIB]{2})?")
+
+
+def ocr_amount(text: str, rng: random.Random) -> str:
+    """Corrupt one written amount with one or two OCR confusions (never the decimal point
+    of the cents, so the value stays readable for a careful human)."""
+    chars = list(text)
+    cents_point = text.rfind(".")
+    candidates = [
+        i for i, ch in enumerate(chars) if ch in _OCR_SWAPS and ch != "." and i != cents_point
+    ]
+    if not candidates:
+        return text
+    for i in rng.sample(candidates, k=min(len(candidates), rng.choice((1, 1, 2)))):
+        chars[i] = rng.choice(_OCR_SWAPS[chars[i]])
+    return "".join(chars)
+
+
+def deocr_amount(token: str) -> str:
+    """Undo OCR confusions in one numeric token: 'S1,234.5O' -> '$1,234.50'."""
+    body = token
+    prefix = ""
+    if body[:1] in ("$", "S") and len(body) > 1 and not body[1].isalpha():
+        prefix, body = "$", body[1:]
+    return prefix + "".join(OCR_DIGIT_FIXES.get(ch, ch) for ch in body).replace("S", "5")
+
+
+def ocr_line(line: str, rng: random.Random, rate: float = 0.03) -> str:
+    """Light OCR noise on running text (not on values): swapped look-alikes, doubled spaces."""
+    out = []
+    for ch in line:
+        roll = rng.random()
+        if roll < rate and ch in "ilo":
+            out.append({"i": "l", "l": "1", "o": "0"}[ch])
+        elif roll < rate * 1.5 and ch == " ":
+            out.append("  ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+FILLERS: tuple[str, ...] = ("uh", "um", "uh,", "so", "okay so", "let me see", "hmm")
+
+
+def disfluent(sentence: str, rng: random.Random, rate: float = 0.15) -> str:
+    """Sprinkle spoken fillers between words (never inside a number)."""
+    words = sentence.split(" ")
+    out: list[str] = []
+    for word in words:
+        out.append(word)
+        if rng.random() < rate and not any(ch.isdigit() for ch in word):
+            out.append(rng.choice(FILLERS))
+    return " ".join(out)

@@ -1,0 +1,55 @@
+"""The template registry: every source template, by kind.
+
+A template is a function ``(Draft) -> str`` registered with ``@template(kind, name, types)``.
+Kinds modules (``protege.corpus.kinds.*``) register theirs on import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from protege.contract.record import KINDS, LIABILITY_TYPES
+from protege.corpus.draft import Draft
+
+Render = Callable[[Draft], str]
+
+
+@dataclass(frozen=True)
+class Template:
+    """One structurally distinct way a source of ``kind`` is laid out."""
+
+    kind: str
+    name: str
+    types: frozenset[str]
+    render: Render
+
+    @property
+    def qualified_name(self) -> str:
+        """``kind/name``, unique across the registry."""
+        return f"{self.kind}/{self.name}"
+
+
+TEMPLATES: dict[str, list[Template]] = {kind: [] for kind in KINDS}
+
+
+def template(kind: str, name: str, types: Iterable[str] = LIABILITY_TYPES) -> Callable[[Render], Render]:
+    """Register a template of ``kind`` that can describe accounts of ``types``."""
+    if kind not in TEMPLATES:
+        raise ValueError(f"unknown kind {kind!r}")
+    type_set = frozenset(types)
+    if not type_set <= set(LIABILITY_TYPES):
+        raise ValueError(f"unknown liability types {sorted(type_set - set(LIABILITY_TYPES))}")
+
+    def register(render: Render) -> Render:
+        if any(t.name == name for t in TEMPLATES[kind]):
+            raise ValueError(f"template {kind}/{name} registered twice")
+        TEMPLATES[kind].append(Template(kind, name, type_set, render))
+        return render
+
+    return register
+
+
+def templates_for(kind: str, liability_type: str) -> list[Template]:
+    """Templates of ``kind`` that can describe an account of ``liability_type``."""
+    return [t for t in TEMPLATES[kind] if liability_type in t.types]

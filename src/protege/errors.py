@@ -1,0 +1,46 @@
+"""Every exception protege raises on purpose.
+
+The tree::
+
+    ProtegeError                 base; the CLI shows its message as one line and exits 1
+    ├── UsageError               a bad argument or option value (unknown kind, n < 1, ...)
+    ├── InputFileError           a file that is missing or unreadable
+    │   └── JsonlError           one malformed line of a JSONL file; carries path and line number
+    └── ScoringError             truth and predictions that cannot be compared (duplicate ids, ...)
+
+Each exception carries the context a user needs to fix the problem: which file, which line,
+which key. Messages say what is wrong *and* what to do about it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ProtegeError(Exception):
+    """Base class of every error protege raises deliberately."""
+
+
+class UsageError(ProtegeError):
+    """An argument or option has a value protege cannot use."""
+
+
+class InputFileError(ProtegeError):
+    """An input file is missing, unreadable or not what the command expects."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{path}: {message}")
+
+
+class JsonlError(InputFileError):
+    """One line of a JSONL file is malformed or violates the expected shape."""
+
+    def __init__(self, path: Path | str, line: int, message: str) -> None:
+        self.line = line
+        self.reason = message
+        super().__init__(path, f"line {line}: {message}")
+
+
+class ScoringError(ProtegeError):
+    """Truth and predictions cannot be scored together."""
