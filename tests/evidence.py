@@ -14,11 +14,37 @@ from decimal import Decimal
 _UNITS = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
     )
 }
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate(
+        ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+    if w != "_"
+}
 _OCR = {"O": "0", "o": "0", "l": "1", "I": "1", "B": "8"}
 
 
@@ -76,7 +102,13 @@ def rate(text: str) -> Decimal:
 
 
 _DATE_FORMATS = (
-    "%B %d, %Y", "%m/%d/%Y", "%b %d, %Y", "%m/%d/%y", "%Y-%m-%d", "%d %B %Y", "%d-%b-%Y",
+    "%B %d, %Y",
+    "%m/%d/%Y",
+    "%b %d, %Y",
+    "%m/%d/%y",
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d-%b-%Y",
     "%A, %B %d, %Y",
 )
 
@@ -117,18 +149,31 @@ def relative(text: str, as_of: dt.date) -> dt.date:
     if not match:
         raise ValueError(f"not a relative date: {text!r}")
     n = match.group(1).split()[-1]
-    count = int(n) if n.isdigit() else words_to_int(match.group(1).replace("for ", "").replace("the next ", ""))
+    count = (
+        int(n)
+        if n.isdigit()
+        else words_to_int(match.group(1).replace("for ", "").replace("the next ", ""))
+    )
     return as_of + dt.timedelta(days=count)
 
 
 _PRODUCT_WORDS = (
-    ("student", "student_loan"), ("education", "student_loan"),
-    ("mortgage", "mortgage"), ("home", "mortgage"), ("heloc", "mortgage"),
-    ("card", "credit_card"), ("visa", "credit_card"), ("mastercard", "credit_card"),
+    ("student", "student_loan"),
+    ("education", "student_loan"),
+    ("mortgage", "mortgage"),
+    ("home", "mortgage"),
+    ("heloc", "mortgage"),
+    ("card", "credit_card"),
+    ("visa", "credit_card"),
+    ("mastercard", "credit_card"),
     ("amex", "credit_card"),
-    ("auto", "auto_loan"), ("car", "auto_loan"), ("vehicle", "auto_loan"), ("truck", "auto_loan"),
+    ("auto", "auto_loan"),
+    ("car", "auto_loan"),
+    ("vehicle", "auto_loan"),
+    ("truck", "auto_loan"),
     ("retail installment", "auto_loan"),
-    ("personal", "personal_loan"), ("signature", "personal_loan"),
+    ("personal", "personal_loan"),
+    ("signature", "personal_loan"),
 )
 
 
@@ -145,5 +190,7 @@ def last4(text: str) -> str:
     """The last four digits referred to, written or spoken."""
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) < 4:
-        digits = "".join(str(_UNITS[w]) for w in re.findall(r"[a-z]+", text) if w in _UNITS and _UNITS[w] < 10)
+        digits = "".join(
+            str(_UNITS[w]) for w in re.findall(r"[a-z]+", text) if w in _UNITS and _UNITS[w] < 10
+        )
     return digits[-4:]

@@ -7,12 +7,13 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-import evidence as ev
 import pytest
 
 from protege.contract import KINDS, LIABILITY_TYPES, MONEY_KEYS, RECORD_KEYS
 from protege.corpus import HARD_CASES, TEMPLATES, GeneratedSource, generate
 from protege.corpus.draft import Evidence
+
+import evidence as ev
 
 N = 2000
 
@@ -32,7 +33,19 @@ def decode(item: Evidence, as_of: dt.date) -> Any:
         return ev.relative(item.surface, as_of)
     if item.form == "zero_phrase":
         lowered = item.surface.lower()
-        if any(w in lowered for w in ("nothing", "no past", "not past", "current", "none", "zero", "caught up", "up to date")):
+        if any(
+            w in lowered
+            for w in (
+                "nothing",
+                "no past",
+                "not past",
+                "current",
+                "none",
+                "zero",
+                "caught up",
+                "up to date",
+            )
+        ):
             return Decimal(0)
         return ev.written_amount(item.surface.replace("past due", ""))
     if item.key in MONEY_KEYS:
@@ -93,7 +106,9 @@ def test_expected_is_recoverable_from_text(corpus: list[GeneratedSource]) -> Non
             else:
                 ok = got == want
             if not ok:
-                problems.append(f"{g.id} {g.template}: {item.key} {item.surface!r} reads {got!r}, expected {want!r}")
+                problems.append(
+                    f"{g.id} {g.template}: {item.key} {item.surface!r} reads {got!r}, expected {want!r}"
+                )
     assert not problems, "\n".join(problems[:20])
 
 

@@ -50,7 +50,9 @@ def _load(path: Path | str, model: type[M]) -> list[M]:
             raise JsonlError(path, number, _describe(exc)) from exc
         row_id = getattr(row, "id")  # noqa: B009 - both models have an id
         if row_id in seen:
-            raise JsonlError(path, number, f"duplicate id {row_id!r} (first on line {seen[row_id]})")
+            raise JsonlError(
+                path, number, f"duplicate id {row_id!r} (first on line {seen[row_id]})"
+            )
         seen[row_id] = number
         rows.append(row)
     return rows
@@ -75,7 +77,9 @@ def load_predictions(path: Path | str) -> dict[str, Any]:
             raise JsonlError(path, number, 'expected {"id": "...", "output": ...}')
         pred_id = obj["id"]
         if pred_id in predictions:
-            raise JsonlError(path, number, f"duplicate id {pred_id!r} (first on line {lines[pred_id]})")
+            raise JsonlError(
+                path, number, f"duplicate id {pred_id!r} (first on line {lines[pred_id]})"
+            )
         predictions[pred_id] = obj["output"]
         lines[pred_id] = number
     return predictions

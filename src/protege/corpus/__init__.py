@@ -5,4 +5,12 @@ from protege.corpus.draft import HARD_CASES, Draft
 from protege.corpus.generator import GeneratedSource, generate, generate_one
 from protege.corpus.registry import TEMPLATES, template
 
-__all__ = ["HARD_CASES", "TEMPLATES", "Draft", "GeneratedSource", "generate", "generate_one", "template"]
+__all__ = [
+    "HARD_CASES",
+    "TEMPLATES",
+    "Draft",
+    "GeneratedSource",
+    "generate",
+    "generate_one",
+    "template",
+]

@@ -72,11 +72,22 @@ for _t in ("auto_loan", "student_loan", "personal_loan"):
 
 # Words that name each liability type, for ``Draft.product``.
 PRODUCT_WORDS: dict[str, tuple[str, ...]] = {
-    "auto_loan": ("auto loan", "car loan", "vehicle loan", "auto financing", "retail installment contract"),
+    "auto_loan": (
+        "auto loan",
+        "car loan",
+        "vehicle loan",
+        "auto financing",
+        "retail installment contract",
+    ),
     "mortgage": ("mortgage", "home loan", "mortgage loan", "first mortgage"),
     "credit_card": ("credit card", "card account", "Visa card", "Mastercard account"),
     "student_loan": ("student loan", "education loan", "private student loan"),
-    "personal_loan": ("personal loan", "personal installment loan", "signature loan", "unsecured personal loan"),
+    "personal_loan": (
+        "personal loan",
+        "personal installment loan",
+        "signature loan",
+        "unsecured personal loan",
+    ),
 }
 
 
@@ -221,7 +232,11 @@ class Draft:
         does not reveal the type, and records nothing.
         """
         if not self.says("liability_type"):
-            return "account" if self.s.liability_type == "credit_card" else self.pick("loan", "account")
+            return (
+                "account"
+                if self.s.liability_type == "credit_card"
+                else self.pick("loan", "account")
+            )
         word = word or self.pick(*PRODUCT_WORDS[self.s.liability_type])
         return self._record("liability_type", self.s.liability_type, word, "product")
 

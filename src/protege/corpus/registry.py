@@ -33,7 +33,9 @@ class Template:
 TEMPLATES: dict[str, list[Template]] = {kind: [] for kind in KINDS}
 
 
-def template(kind: str, name: str, types: Iterable[str] = LIABILITY_TYPES) -> Callable[[Render], Render]:
+def template(
+    kind: str, name: str, types: Iterable[str] = LIABILITY_TYPES
+) -> Callable[[Render], Render]:
     """Register a template of ``kind`` that can describe accounts of ``types``."""
     if kind not in TEMPLATES:
         raise ValueError(f"unknown kind {kind!r}")

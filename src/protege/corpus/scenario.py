@@ -19,6 +19,7 @@ from protege.corpus import names
 from protege.corpus.money import cents
 
 D = Decimal
+ZERO = Decimal(0)
 
 
 @dataclass
@@ -47,12 +48,12 @@ class Scenario:
     original_amount: Decimal | None = None
     origination_date: dt.date | None = None
     term_months: int | None = None
-    last_payment_amount: Decimal = D(0)
+    last_payment_amount: Decimal = ZERO
     last_payment_date: dt.date | None = None
-    ytd_interest: Decimal = D(0)
-    late_fee: Decimal = D(0)
-    accrued_interest: Decimal = D(0)  # interest accrued since the last due date
-    payoff_fee: Decimal = D(0)
+    ytd_interest: Decimal = ZERO
+    late_fee: Decimal = ZERO
+    accrued_interest: Decimal = ZERO  # interest accrued since the last due date
+    payoff_fee: Decimal = ZERO
     escrow_monthly: Decimal | None = None
     escrow_disbursement: Decimal | None = None
     escrow_disbursement_what: str | None = None
@@ -69,7 +70,7 @@ class Scenario:
     ssn_last4: str = "0000"
     routing_number: str = "000000000"
     other_account_last4: str = "0000"
-    other_account_balance: Decimal = D(0)
+    other_account_balance: Decimal = ZERO
     other_account_product: str = "savings account"
     extras: dict[str, str] = field(default_factory=dict)
 
@@ -111,7 +112,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _rate(rng: random.Random, low: float, high: float, step: float = 0.01) -> Decimal:
-    steps = int(round((high - low) / step))
+    steps = round((high - low) / step)
     return D(str(round(low + rng.randint(0, steps) * step, 3))).normalize()
 
 
@@ -233,7 +234,9 @@ def _card(
     past_due_roll: float,
     city_state: tuple[str, str],
 ) -> Scenario:
-    limit = D(rng.choice((1500, 2000, 2500, 3000, 5000, 7500, 8000, 10_000, 12_000, 15_000, 25_000)))
+    limit = D(
+        rng.choice((1500, 2000, 2500, 3000, 5000, 7500, 8000, 10_000, 12_000, 15_000, 25_000))
+    )
     balance = cents(limit * D(str(rng.uniform(0.05, 0.97))))
     apr = _rate(rng, 15.99, 29.99, 0.25)
     interest = cents(balance * apr / 100 / 12)

@@ -1,3 +1,5 @@
+# TEMPLATE WRITERS: read /tmp/helper_common.md FIRST (the binding rules: Draft API, honesty
+# rules, no git commands, which files you may edit). Remove this comment when done.
 """transcript sources (templates to be written)."""
 
 from __future__ import annotations
