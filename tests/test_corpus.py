@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from decimal import Decimal
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from protege.contract import KINDS, LIABILITY_TYPES, MONEY_KEYS, RECORD_KEYS
-from protege.corpus import HARD_CASES, TEMPLATES, GeneratedSource, generate
+from protege.corpus import HARD_CASES, TEMPLATES, GeneratedSource, generate, names
 from protege.corpus.draft import Evidence
 
 import evidence as ev
@@ -141,3 +142,23 @@ def test_lengths_span_short_to_long(corpus: list[GeneratedSource]) -> None:
     assert min(lengths) < 300
     assert max(lengths) >= 4000
     assert max(lengths) <= 6500  # the contract: "any length up to ~6,000 characters"
+
+
+_TYPE_WORDS = re.compile(
+    r"\b(auto|vehicle|car|truck|vin|mortgage|escrow|home loan|property|credit card|card|visa|"
+    r"mastercard|student|education|school|tuition|personal loan|signature loan|1098-e)\b",
+    re.IGNORECASE,
+)
+
+
+def test_unstated_type_is_really_unstated(corpus: list[GeneratedSource]) -> None:
+    """When the record's liability_type is null, nothing in the text names the product."""
+    makes = {v.split()[0] for v in names.VEHICLES}  # Honda, Toyota, ...
+    collateral = re.compile("|".join(re.escape(v) for v in (*sorted(makes), *names.SCHOOLS)))
+    problems = []
+    for g in corpus:
+        if g.expected.liability_type is None:
+            hit = _TYPE_WORDS.search(g.text) or collateral.search(g.text)
+            if hit:
+                problems.append(f"{g.id} {g.template}: {hit.group(0)!r} names the product")
+    assert not problems, "\n".join(problems[:20])

@@ -6,7 +6,9 @@ The tree::
     ├── UsageError               a bad argument or option value (unknown kind, n < 1, ...)
     ├── InputFileError           a file that is missing or unreadable
     │   └── JsonlError           one malformed line of a JSONL file; carries path and line number
-    └── ScoringError             truth and predictions that cannot be compared (duplicate ids, ...)
+    ├── ScoringError             truth and predictions that cannot be compared (duplicate ids, ...)
+    ├── ModelNotFoundError       a model name or path protege cannot load (and how to get it)
+    └── ConfigError              a training/eval config with problems; lists every one at once
 
 Each exception carries the context a user needs to fix the problem: which file, which line,
 which key. Messages say what is wrong *and* what to do about it.
@@ -44,3 +46,16 @@ class JsonlError(InputFileError):
 
 class ScoringError(ProtegeError):
     """Truth and predictions cannot be scored together."""
+
+
+class ModelNotFoundError(ProtegeError):
+    """A model name or path that protege cannot load; the message says how to get it."""
+
+
+class ConfigError(ProtegeError):
+    """A config file with one or more problems; ``problems`` lists every one of them."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: {len(problems)} problem(s): " + "; ".join(problems))

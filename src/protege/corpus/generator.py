@@ -14,6 +14,7 @@ from typing import Any
 
 from protege.contract.record import KINDS, LiabilityRecord
 from protege.corpus import kinds as _kinds  # noqa: F401  (registers every template)
+from protege.corpus import names
 from protege.corpus.draft import APPLICABLE, Draft, Evidence
 from protege.corpus.registry import TEMPLATES, Template, templates_for
 from protege.corpus.scenario import make_scenario
@@ -89,6 +90,12 @@ def generate_one(seed: int, index: int, kinds: Sequence[str] = KINDS) -> Generat
     if rng.random() < WITHHOLD_P:
         keys = sorted(APPLICABLE[liability_type])
         withheld = frozenset(rng.sample(keys, k=rng.choice((1, 1, 2))))
+        if "liability_type" in withheld:
+            if liability_type in ("mortgage", "credit_card"):
+                # escrow, credit limits and APR tables name these products all by themselves
+                withheld -= {"liability_type"}
+            else:
+                scenario.servicer = rng.choice(names.NEUTRAL_SERVICERS)
     draft = Draft(s=scenario, rng=rng, withheld=withheld)
     text = tmpl.render(draft).strip()
     draft.finish_length_tags(text)

@@ -219,3 +219,16 @@ SCHOOLS: tuple[str, ...] = (
     "Eastfield University",
     "Northern Plains University",
 )
+
+# Servicer names that say nothing about the product, for sources whose liability type is
+# deliberately left unstated (the record's liability_type is null).
+NEUTRAL_SERVICERS: tuple[str, ...] = (
+    "First Cardinal Bank",
+    "Lakeshore Credit Union",
+    "Granite Federal Savings",
+    "Riverbend Bank",
+    "Commonwealth Trust",
+    "Harborview Credit Union",
+    "Mid-Valley Bank",
+    "Union Square Financial",
+)

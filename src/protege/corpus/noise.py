@@ -28,8 +28,15 @@ def ocr_amount(text: str, rng: random.Random) -> str:
     of the cents, so the value stays readable for a careful human)."""
     chars = list(text)
     cents_point = text.rfind(".")
+    first_digit = next((i for i, ch in enumerate(chars) if ch.isdigit()), -1)
     candidates = [
-        i for i, ch in enumerate(chars) if ch in _OCR_SWAPS and ch != "." and i != cents_point
+        i
+        for i, ch in enumerate(chars)
+        if ch in _OCR_SWAPS
+        and i != cents_point
+        # "S" before a leading 5 would read as a dollar sign: S02.97 for 502.97
+        and not (ch == "5" and i == first_digit)
+        and not (ch == "$" and first_digit == i + 1 and chars[first_digit] == "5")
     ]
     if not candidates:
         return text

@@ -64,6 +64,9 @@ class Scenario:
     previous_balance: Decimal | None = None
     purchases: Decimal | None = None
     interest_charged: Decimal | None = None
+    payments_credits: Decimal | None = (
+        None  # cards: previous + purchases + interest - this = balance
+    )
     collateral: str | None = None  # vehicle, property address, school
     vin: str | None = None
     zip_code: str = "00000"
@@ -78,6 +81,11 @@ class Scenario:
     def last4(self) -> str:
         """The last four digits of the account number."""
         return self.account_number[-4:]
+
+    @property
+    def account_last4(self) -> str:
+        """The contract key's name for ``last4`` (so ``Draft.says("account_last4")`` works)."""
+        return self.last4
 
     @property
     def borrower(self) -> str:
@@ -211,7 +219,10 @@ def _loan(
         s.escrow_disbursement_what = rng.choice(
             ("county property tax", "homeowners insurance premium", "school tax", "flood insurance")
         )
-        s.escrow_disbursement = cents(D(rng.randint(600, 4800)) + D(rng.randint(0, 99)) / 100)
+        # a semi-annual tax or annual insurance bill: roughly 6 or 12 months of escrow deposits
+        months = D(rng.choice((6, 12)))
+        share = D(str(round(rng.uniform(0.55, 0.95), 2)))
+        s.escrow_disbursement = cents(s.escrow_monthly * months * share)
     elif kind == "auto_loan":
         year = as_of.year - rng.randint(0, 6)
         s.collateral = f"{year} {rng.choice(names.VEHICLES)}"
@@ -219,7 +230,11 @@ def _loan(
         s.vin += _digits(rng, 4)
     elif kind == "student_loan":
         s.collateral = rng.choice(names.SCHOOLS)
-    s.last_payment_amount = s.next_payment_amount
+    # borrowers often round up or add principal, so the last payment need not equal the next
+    extra = D(rng.choice((0, 0, 0, 25, 50, 100))) + (
+        D(100) - s.next_payment_amount % 100 if rng.random() < 0.2 else D(0)
+    )
+    s.last_payment_amount = s.next_payment_amount + extra
     if past_due_roll < 0.12:
         s.past_due_amount = s.next_payment_amount
     elif past_due_roll < 0.18:
@@ -243,6 +258,7 @@ def _card(
     minimum = max(D(rng.choice((25, 35, 40))), cents(balance * D("0.01") + interest))
     minimum = min(minimum, balance)
     previous = cents(balance * D(str(rng.uniform(0.7, 1.1))))
+    purchases = cents(D(str(rng.uniform(20, 1500))))
     s = Scenario(
         **common,  # type: ignore[arg-type]
         current_balance=balance,
@@ -256,11 +272,17 @@ def _card(
         penalty_apr=D("29.99"),
         previous_balance=previous,
         interest_charged=interest,
-        purchases=cents(D(str(rng.uniform(20, 1500)))),
+        purchases=purchases,
         last_payment_amount=cents(D(str(rng.uniform(25, 900)))),
         late_fee=rng.choice((D(29), D(30), D(40), D(41))),
     )
     s.last_payment_date = due - dt.timedelta(days=rng.randint(25, 40))
+    # Reconcile the statement cycle: previous + purchases + interest - payments = new balance.
+    payments = previous + purchases + interest - balance
+    if payments < 0:
+        s.previous_balance = previous = previous - payments + s.last_payment_amount
+        payments = previous + purchases + interest - balance
+    s.payments_credits = cents(payments)
     if past_due_roll < 0.12:
         s.past_due_amount = minimum
     return s

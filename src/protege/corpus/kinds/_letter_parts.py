@@ -1,0 +1,299 @@
+"""Shared pieces of payoff letters: letterhead, subject line, the itemization, validity and
+per-diem sentences, wire and mailing instructions, lien-release language, OCR damage.
+
+Private to the ``payoff_letter`` kind. The itemization states the principal and the total (taken
+as printed); interest and fees between them are distractors that add up to the total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from protege.corpus.dates import fmt_date
+from protege.corpus.draft import Draft
+from protege.corpus.kinds._web import (
+    BANKS,
+    CELL_MONEY,
+    account_ref,
+    city_line,
+    digits,
+    lender,
+    phone,
+    pick_text,
+    product_label,
+    street,
+    typed,
+)
+from protege.corpus.money import cents
+from protege.corpus.noise import ocr_line
+from protege.corpus.scenario import _add_months
+
+LOANS = ("auto_loan", "mortgage", "student_loan", "personal_loan")
+Pair = tuple[str, str]
+NEW_LENDERS = (
+    "Bayview Federal Savings",
+    "Summitline Bank",
+    "Cornerstone Lending Group",
+    "Anchor Point Credit Union",
+)
+DISCLAIMERS = (
+    "This payoff statement is subject to final verification by the note holder. If any payment is returned or reversed, the payoff amount will change.",
+    "Figures are subject to change due to payments received, disbursements or fees assessed after the date of this statement.",
+    "Personal checks are not accepted for payoff. Please remit certified funds or a wire transfer.",
+    "Funds received after 2:00 p.m. Eastern time will be processed the next business day, and additional interest will accrue.",
+    "If you have filed for bankruptcy, this statement is provided for informational purposes only and is not an attempt to collect a debt.",
+    "This communication is from a debt collector. This is an attempt to collect a debt, and any information obtained will be used for that purpose.",
+    "Any overpayment will be refunded to the borrower within 30 days after the loan is paid in full.",
+)
+
+
+def letter_date(d: Draft, day: dt.date) -> str:
+    """A date that is not a record value (letter date, interest-paid-to date), as letters print."""
+    return fmt_date(day, d.pick("long", "long", "us_slash", "short_month", "dmy_text"))
+
+
+def letterhead(d: Draft) -> list[str]:
+    """The servicer's name, address, phone and fax lines (and sometimes an NMLS number)."""
+    name = lender(d)
+    lines = [
+        d.pick(name, name.upper()),
+        street(d) + d.pick("", f", Suite {d.rng.randint(100, 900)}"),
+        city_line(d),
+    ]
+    lines.append(
+        d.pick(
+            f"Phone {phone(d)}   Fax {phone(d)}",
+            f"Customer Service: {phone(d)}",
+            f"Tel. {phone(d)}",
+        )
+    )
+    if d.chance(0.4):
+        lines.append(f"NMLS #{digits(d, 6)}")
+    return lines
+
+
+def re_line(d: Draft, what: str = "Payoff Statement") -> str:
+    """The subject line; it always names the product, so a letter that later names the
+    collateral has stated the type."""
+    ref = account_ref(d)
+    product = product_label(d)
+    if ref is None:
+        return f"RE: {what} — {product} of {d.s.borrower}"
+    return pick_text(
+        d,
+        f"RE: {what} for {product} #{ref}",
+        f"Re: {product} Number {ref} — {what}",
+        f"RE: {what}\n     {product} Account No. {ref}",
+    )
+
+
+def salutation(d: Draft) -> str:
+    """The letter's greeting line."""
+    return pick_text(
+        d,
+        f"Dear {d.s.borrower}:",
+        f"Dear {d.s.borrower_first} {d.s.borrower_last},",
+        "Dear Borrower:",
+        "To Whom It May Concern:",
+    )
+
+
+def fees(d: Draft) -> list[tuple[str, Decimal]]:
+    """The payoff fee, split into the charges a servicer of this product itemizes."""
+    s = d.s
+    kind = s.liability_type if typed(d) else ""
+    labels = {
+        "mortgage": [
+            "Recording fee",
+            "Reconveyance fee",
+            "Payoff statement fee",
+            "Fax/courier fee",
+        ],
+        "auto_loan": ["Lien release fee", "Title processing fee", "Payoff quote fee"],
+        "student_loan": ["Processing fee", "Payoff verification fee"],
+        "personal_loan": ["Processing fee", "Payoff statement fee"],
+    }.get(kind, ["Payoff statement fee", "Processing fee", "Release fee"])
+    if s.payoff_fee > 0 and s.past_due_amount > 0:
+        labels.append("Late charges")
+    first, second = d.rng.sample(labels, 2)
+    if s.payoff_fee == 0:
+        return [(first, Decimal(0))] if d.chance(0.6) else []
+    if s.payoff_fee >= 20 and d.chance(0.5):
+        part = cents(s.payoff_fee * Decimal(d.pick("0.5", "0.4", "0.6")))
+        return [(first, part), (second, s.payoff_fee - part)]
+    return [(first, s.payoff_fee)]
+
+
+def interest_label(d: Draft) -> str:
+    """'Interest from 02/01/2025 to 03/14/2025 at 6.49% (41 days @ $4.12)', in part."""
+    s = d.s
+    label = pick_text(d, "Interest", "Accrued interest", "Unpaid interest", "Interest due")
+    last_due = _add_months(s.next_payment_due_date, -1)
+    if d.chance(0.5):
+        label += f" from {fmt_date(last_due, 'us_slash')}"
+        if d.says("payoff_good_through") and d.chance(0.7):
+            label += f" to {d.date('payoff_good_through', 'us_slash')}"
+    if d.says("interest_rate") and d.chance(0.3):
+        label += f" at {d.rate()}"
+    if d.says("per_diem") and s.payoff_good_through and d.chance(0.25):
+        label += f" ({(s.payoff_good_through - last_due).days} days @ {d.money('per_diem', 'usd')})"
+    return label
+
+
+def itemize(d: Draft, money: tuple[str, ...] = CELL_MONEY, ocr: bool = False) -> list[Pair]:
+    """The payoff itemization. Full (principal, interest, fees, total) only when both the
+    principal and the total may be stated: otherwise the missing one could be computed."""
+    s = d.s
+    style = d.pick(*money)
+    rows: list[Pair] = []
+    if d.says("current_balance"):
+        label = d.pick(
+            "Unpaid principal balance",
+            "Principal balance",
+            "Unpaid Principal",
+            "Current principal",
+            "Principal",
+        )
+        rows.append((label, d.money("current_balance", style, ocr=ocr)))
+    if d.says("payoff_amount") and "current_balance" in d.fields and s.payoff_amount is not None:
+        rows.append(
+            (interest_label(d), d.fmt(s.payoff_amount - s.current_balance - s.payoff_fee, style))
+        )
+        rows += [(label, d.fmt(amount, style)) for label, amount in fees(d)]
+        if d.chance(0.35):
+            zero = d.pick(
+                "Corporate advances",
+                "NSF fees",
+                "Escrow advance"
+                if s.liability_type == "mortgage" and typed(d)
+                else "Other charges",
+            )
+            rows.append((zero, d.fmt(Decimal(0), style)))
+    if d.says("payoff_amount"):
+        label = d.pick(
+            "Total Amount to Pay Off",
+            "TOTAL PAYOFF AMOUNT",
+            "Total Amount Due to Pay Loan in Full",
+            "Payoff Amount",
+            "Total payoff",
+        )
+        rows.append((label, d.money("payoff_amount", style, ocr=ocr)))
+    return rows
+
+
+def good_through(d: Draft, relative_p: float = 0.35) -> str | None:
+    """The sentence saying how long the quote holds (absolute or relative), only after a
+    stated payoff amount ("the above amount" must be the payoff, never the principal)."""
+    if "payoff_amount" not in d.fields or not d.says("payoff_good_through"):
+        return None
+    phrase = d.relative_date("payoff_good_through") if d.chance(relative_p) else None
+    if phrase:
+        return pick_text(
+            d,
+            f"This quote is valid {phrase}.",
+            f"The figures above are good {phrase}.",
+            f"This payoff amount is good {phrase}; after that, please request an updated quote.",
+        )
+    day = d.date("payoff_good_through")
+    return pick_text(
+        d,
+        f"This payoff is good through {day}.",
+        f"Payoff figures are valid until {day}.",
+        f"Good Through Date: {day}",
+        f"The above amount is sufficient to pay the loan in full if received on or before {day}.",
+    )
+
+
+def per_diem_line(d: Draft) -> str | None:
+    """The daily-interest line, only beside a stated payoff."""
+    if not d.says("per_diem") or "payoff_amount" not in d.fields or "per_diem" in d.fields:
+        return None
+    daily = d.money("per_diem", d.pick("usd", "usd", "usd_space", "dollars", "usd_nocomma"))
+    return pick_text(
+        d,
+        f"Per Diem: {daily}",
+        f"If funds are received after the good-through date, add {daily} for each additional day.",
+        f"Daily interest (per diem): {daily}",
+        f"Interest continues to accrue at {daily} per day.",
+    )
+
+
+def status_line(d: Draft) -> str | None:
+    """What the letter says about payments due: past due, the next payment, or nothing."""
+    s, parts = d.s, []
+    if d.says("past_due_amount") and d.chance(0.5):
+        if s.past_due_amount == 0:
+            sentence, phrase = d.pick(
+                ("Amount past due: {}.", "$0.00"),
+                ("Your account is {}.", "current"),
+                ("There is {} on this loan.", "no past due amount"),
+            )
+            parts.append(sentence.format(d.past_due(phrase)))
+        else:
+            parts.append(
+                f"Past due amount: {d.past_due()}. Past due installments are included in the payoff figures."
+            )
+    if d.says("next_payment_amount") and d.says("next_payment_due_date") and d.chance(0.4):
+        parts.append(
+            f"Your regular payment of {d.money('next_payment_amount')} is next due {d.date('next_payment_due_date')}. Continue making payments until the payoff is received."
+        )
+    return " ".join(parts) or None
+
+
+def wire_lines(d: Draft, name: str | None = None) -> list[str]:
+    """Wire instructions: routing and account numbers that are not the loan's."""
+    ref = account_ref(d, "full", "masked") if d.chance(0.6) else None
+    lines = [
+        d.pick("WIRE INSTRUCTIONS", "Wire Transfer Instructions:", "Payoff funds may be wired to:"),
+        f"Bank: {d.pick(*BANKS)}",
+        f"{d.pick('ABA/Routing #', 'Routing Number', 'ABA')}: {d.s.routing_number}",
+        f"{d.pick('Account #', 'Account Number', 'Credit Account')}: {digits(d, d.pick(9, 10, 12))}",
+        f"Account Name: {name or lender(d)} {d.pick('Payoff Clearing', 'Loan Payoffs', 'Remittance')}",
+        f"Reference: {ref or d.s.borrower}{' / ' + d.s.borrower_last.upper() if ref else ''}",
+    ]
+    return lines
+
+
+def overnight_block(d: Draft) -> str:
+    """Where to send certified funds by overnight courier."""
+    return (
+        pick_text(
+            d,
+            "Overnight/express delivery:",
+            "Mail certified funds to:",
+            "Send payoff checks by overnight courier to:",
+        )
+        + f"\n{lender(d)}\nAttn: Payoff Processing\n{street(d)}, Suite {d.rng.randint(100, 900)}\n{city_line(d)}"
+    )
+
+
+def lien_release(d: Draft, name: str | None = None) -> str | None:
+    """Lien-release and title language (auto loans name the vehicle and VIN)."""
+    s = d.s
+    if not typed(d):
+        return None
+    if s.liability_type == "auto_loan" and s.collateral:
+        vin = f", VIN {s.vin}," if s.vin else ""
+        return pick_text(
+            d,
+            f"Upon receipt of payoff funds, {name or s.servicer} will release its lien on the {s.collateral}{vin} and mail the title to the owner of record within 10 business days.",
+            f"Lien release: the lien on your {s.collateral}{vin} will be released electronically within 3 business days of payoff in electronic-title states.",
+        )
+    if s.liability_type == "mortgage" and s.collateral:
+        return f"After payoff, a release of the mortgage (or deed of reconveyance) for {s.collateral} will be sent for recording within 30 days."
+    return None
+
+
+def ocr_text(d: Draft, text: str) -> str:
+    """OCR noise on running text, leaving every stated value exactly as recorded."""
+    surfaces = sorted({e.surface for e in d.evidence if e.surface in text}, key=len, reverse=True)
+    if not surfaces:
+        return ocr_line(text, d.rng)
+    pattern = re.compile("|".join(map(re.escape, surfaces)))
+    out, pos = [], 0
+    for match in pattern.finditer(text):
+        out += [ocr_line(text[pos : match.start()], d.rng), match.group()]
+        pos = match.end()
+    return "".join([*out, ocr_line(text[pos:], d.rng)])

@@ -1,0 +1,363 @@
+"""Edge-case transcripts: the very long noisy call (about 4,500-6,000 characters), the very
+short voicemail (under 300), raw machine transcription, and the automated outbound call.
+
+Registered on import by ``transcript``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from protege.corpus.draft import PRODUCT_WORDS, Draft
+from protege.corpus.kinds._speech import (
+    CARD,
+    Beat,
+    Call,
+    amount,
+    balance_name,
+    due,
+    due_day,
+    good_through,
+    misread,
+    past_due_line,
+    pay_word,
+    payoff_quote,
+    phone,
+    rate_line,
+    said,
+    says_last4,
+)
+from protege.corpus.kinds._speech_scripts import (
+    closing,
+    greet,
+    hold,
+    ivr_open,
+    long_fillers,
+    other_account,
+    small_talk_options,
+    transfer,
+    verify,
+)
+from protege.corpus.money import spoken_digits
+from protege.corpus.registry import template
+
+
+@template("transcript", "long_noisy_call")
+def long_noisy_call(d: Draft) -> str:
+    """A long, messy call (about 4,500-6,000 characters): IVR misrecognitions, long holds, a
+    transfer between departments, re-verification, small talk and line noise around the facts,
+    a misread figure, another account mentioned."""
+    s = d.s
+    card = s.liability_type == CARD
+    c = Call(d, flu=d.pick(0.08, 0.11, 0.14), stamps=d.pick("bracket", "bare", "short", "none"))
+    ivr_open(c)
+    c.caller("Representative.")
+    c.ivr("I'm sorry, I didn't get that. Please say or enter your account number.")
+    c.caller("Agent. Agent!")
+    c.note("[DTMF: 0]")
+    hold(c, long=True)
+    greet(c)
+    prod = d.product()
+    c.caller(
+        f"Hi, finally. I've been on hold forever. I have a couple of questions about my {prod}."
+    )
+    c.rep("I'm sorry about the wait, we're really busy today. Let me get you verified first.")
+    verify(c)
+    c.slot()
+    if says_last4(d):
+        c.rep(f"Okay, I have the {prod} {d.last4(d.pick('ending', 'spoken', 'stars'))} pulled up.")
+    if d.says("current_balance"):
+        if d.chance(0.4):
+            d.tag("rep_correction")
+            c.rep(
+                f"Your {balance_name(d)} is {c.keep(amount(d, misread(s.current_balance, d)))}, sorry, let me read that again, {said(d, 'current_balance')}."
+            )
+        else:
+            c.rep(f"Your {balance_name(d)} is showing {said(d, 'current_balance')}.")
+    c.slot()
+    dept = d.pick("account services", "customer solutions")
+    if c.typed:
+        dept = "card services" if card else d.pick("payoff", "loan servicing", dept)
+    c.caller(
+        "The payoff and the interest, can you do that?"
+        if not card
+        else "I also want to talk about my limit and the interest rate."
+    )
+    transfer(c, dept)
+    verify(c, who="rep2")
+    c.slot()
+    if card:
+        if d.says("credit_limit"):
+            c.rep2(
+                f"Your credit limit is {said(d, 'credit_limit')} and available credit is {c.keep(amount(d, s.available_credit or Decimal(0)))}."
+            )
+        if d.says("interest_rate"):
+            c.rep2(rate_line(c))
+    else:
+        payoff_quote(c, who="rep2", correct=0.25)
+        c.slot()
+        if d.says("interest_rate"):
+            c.caller("And what's the interest rate?")
+            c.rep2(rate_line(c))
+    c.slot()
+    if d.says("next_payment_amount") and d.says("next_payment_due_date"):
+        c.rep2(f"Your next {pay_word(d)} is {said(d, 'next_payment_amount')}, due {due(d)}.")
+    if d.says("past_due_amount") and d.chance(0.6):
+        c.rep2(past_due_line(c))
+    if d.chance(0.6):
+        c.rep2(other_account(c))
+    c.slot()
+    closing(c, who="rep2")
+    queue = d.pick("General", "Customer Care", dept.title()) if d.chance(0.4) else None
+    target = d.rng.randint(4500, 5800)
+    pool = small_talk_options(c) + long_fillers(c)
+    pool += [
+        [
+            Beat("caller", "Hello? Are you still there?", 12),
+            Beat(
+                d.pick("rep", "rep2"),
+                "Yes, I'm here, sorry, I was reading the notes on the account.",
+            ),
+        ],
+        [
+            Beat("note", "[crosstalk]"),
+            Beat("caller", "Sorry, go ahead."),
+            Beat("rep", "No, you go ahead."),
+        ],
+        [
+            Beat("rep", "Can I place you on a brief hold while I check something?"),
+            Beat("caller", "Sure."),
+            Beat("note", "[hold music]", 95),
+            Beat("rep", "Thank you so much for holding."),
+        ],
+        [
+            Beat("caller", "[inaudible] ... the signal in my building is terrible."),
+            Beat("rep", "I can hear you now."),
+        ],
+        [
+            Beat("rep", "For security, I do have to let you know this call is being recorded."),
+            Beat("caller", "That's fine."),
+        ],
+    ]
+    d.rng.shuffle(pool)
+    while pool and len(c.text(queue)) < target:
+        before = list(c.beats)
+        c.fill(pool.pop())
+        if len(c.text(queue)) > 6000:  # the contract's ceiling: drop the stretch that overshot
+            c.beats = before
+            break
+    return c.text(queue)
+
+
+@template("transcript", "voicemail")
+def voicemail(d: Draft) -> str:
+    """A short voicemail (under 300 characters) a rep leaves, as a phone transcribes it."""
+    s = d.s
+    typed = d.says("liability_type")
+    co = s.servicer if typed else d.pick("your lender", "the credit union", "First Cardinal Bank")
+    options = [k for k in ("payoff_amount", "next_payment_amount", "current_balance") if d.says(k)]
+    if d.says("past_due_amount") and s.past_due_amount > 0:
+        options.append("past_due_amount")
+    body = d.pick(
+        f"Hi {s.borrower_first}, this is {s.rep} with {co}.",
+        f"Hey {s.borrower_first}, {s.rep} from {co}, returning your call.",
+        f"This message is for {s.borrower_first}. It's {s.rep} at {co}.",
+    )
+    choice = d.pick(*options) if options else "none"
+    if choice == "payoff_amount":
+        thru = f", {good_through(d)}" if d.says("payoff_good_through") else ""
+        body += f" The payoff you asked for is {d.money('payoff_amount', 'usd')}{thru}."
+    elif choice == "next_payment_amount":
+        when = ""
+        if d.says("next_payment_due_date"):
+            when = " due " + (due_day(d) or d.date("next_payment_due_date", "month_day"))
+        body += f" Your {pay_word(d)} is {d.money('next_payment_amount', 'usd')}{when}."
+    elif choice == "past_due_amount":
+        body += f" Your account is {d.past_due()} past due, please give us a call."
+    elif choice == "current_balance":
+        body += f" Your {balance_name(d)} is {d.money('current_balance', 'usd')}."
+    if typed or (says_last4(d) and len(body) < 190):
+        last4 = f" {d.last4(d.pick('ending', 'x'))}" if says_last4(d) and len(body) < 190 else ""
+        body += f" That's for your {d.product()}{last4}."
+    for extra in (f" Call us back at {phone(d)}.", d.pick(" Thanks, bye.", " Have a good one.")):
+        if len(body) + len(extra) < 250 and d.chance(0.6):
+            body += extra
+    head = d.pick(
+        f"Voicemail (0:{d.rng.randint(14, 52)})\n",
+        "VM transcript: ",
+        f"New voicemail {s.as_of:%m/%d} - ",
+        "",
+    )
+    return f"{head}{body}"
+
+
+@template("transcript", "asr_autoscribe")
+def asr_autoscribe(d: Draft) -> str:
+    """Raw machine transcription: diarized speakers, lowercase, no punctuation, every number
+    spoken (amounts in words, the rate as 'six point four nine percent', digits read out)."""
+    s = d.s
+    c = Call(
+        d,
+        labels="asr",
+        asr=True,
+        flu=0.12,
+        stamps=d.pick("short", "bare", "none"),
+        layout=d.pick("inline", "block"),
+    )
+    greet(c)
+    word = d.pick(*PRODUCT_WORDS[s.liability_type]).lower() if c.typed else None
+    prod = d.product(word)
+    c.caller(
+        d.pick(
+            f"hi yeah I'm calling about my {prod}", f"hello I had a couple questions on my {prod}"
+        )
+    )
+    if says_last4(d):
+        c.rep("sure can you tell me the account number or the last four digits")
+        if d.chance(0.6):
+            c.caller(f"yeah it's {d.last4('spoken')}")
+        else:
+            c.caller(f"it's {c.keep(spoken_digits(s.account_number))}")
+            c.rep(f"okay the account {d.last4('spoken')} got it")
+    verify(c)
+    if d.says("current_balance"):
+        c.rep(f"okay so your {balance_name(d)} right now is {d.spoken_money('current_balance')}")
+    if d.says("next_payment_amount"):
+        when = ""
+        if d.says("next_payment_due_date"):
+            when = " due " + (
+                due_day(d) or d.date("next_payment_due_date", d.pick("month_day", "ordinal_of"))
+            )
+        c.rep(f"and your next {pay_word(d)} is {d.spoken_money('next_payment_amount')}{when}")
+    if d.says("interest_rate") and d.chance(0.7):
+        c.caller("what's the interest rate on that")
+        c.rep(f"it's {d.rate(spoken=True)}")
+    if s.liability_type == CARD and d.says("credit_limit"):
+        c.rep(f"your credit limit is {d.spoken_money('credit_limit')}")
+    if d.says("payoff_amount") and d.chance(0.6):
+        c.caller("and what would the payoff be")
+        thru = ""
+        if d.says("payoff_good_through"):
+            phrase = d.relative_date("payoff_good_through")
+            thru = (
+                f" good {phrase}"
+                if phrase
+                else " good through " + d.date("payoff_good_through", "month_day")
+            )
+        c.rep(f"the payoff is {d.spoken_money('payoff_amount')}{thru}")
+        if d.says("per_diem") and d.chance(0.6):
+            c.rep(f"and after that it goes up {d.spoken_money('per_diem')} a day")
+    if d.says("past_due_amount") and d.chance(0.5):
+        if s.past_due_amount == 0:
+            c.rep(f"and you're {d.past_due('not past due')} so you're good")
+        else:
+            c.rep(f"there is a past due amount of {d.spoken_money('past_due_amount')} on there")
+    closing(c)
+    if d.chance(0.4):
+        return (
+            f"[AutoScribe transcript | en-US | confidence {d.rng.randint(71, 96) / 100}]\n"
+            + c.text()
+        )
+    return c.text()
+
+
+@template("transcript", "automated_reminder")
+def automated_reminder(d: Draft) -> str:
+    """An outbound automated call: identity check by keypad, a payment reminder or past-due
+    notice read by the system, then the borrower pays, repeats the message or reaches an agent."""
+    s = d.s
+    c = Call(
+        d,
+        roles={"ivr": d.pick("Automated Message", "IVR", "Recording")},
+        stamps=d.pick("none", "short", "bracket"),
+    )
+    who = c.keep(s.borrower.upper() if d.chance(0.3) else s.borrower)
+    c.ivr(
+        d.pick(
+            f"Hello. This is an important message from {c.co} for {who}. If you are {s.borrower_first}, press 1. If not, please press 2.",
+            f"Hi, this is {c.co} calling with a message for {who}. If this is {s.borrower_first}, press 1 now.",
+            f"This is an automated call from {c.co}. We are trying to reach {who}. Please press 1 to continue.",
+        )
+    )
+    c.note(d.pick("[pressed 1]", "[DTMF 1]", "[keypress: 1]"))
+    c.ivr(
+        d.pick(
+            "To verify your identity, please enter your five-digit ZIP code.",
+            "To verify your identity, please enter your year of birth.",
+            "For your security, please enter the last four digits of your Social Security number.",
+        )
+    )
+    c.note(d.pick("[DTMF tones]", "[caller enters digits]", "[tones]"))
+    acct = f" {d.last4(d.pick('spoken', 'ending'))}" if says_last4(d) else ""
+    prod = d.product()
+    c.ivr(
+        d.pick(
+            f"Thank you. This call is regarding your {prod}{acct}.",
+            f"Thank you. We're calling about your {prod}{acct}.",
+        )
+    )
+    if d.says("past_due_amount") and s.past_due_amount > 0:
+        fee = c.keep(amount(d, s.late_fee))
+        owed = d.money("past_due_amount", "usd")
+        message = d.pick(
+            f"Our records show your account is past due. The past due amount is {owed}. A late fee of {fee} may be assessed.",
+            f"Your account is currently past due in the amount of {owed}. To avoid a late fee of {fee}, please make a payment today.",
+        )
+    elif d.says("next_payment_amount") and d.says("next_payment_due_date"):
+        amt = d.money("next_payment_amount", "usd")
+        when = d.date("next_payment_due_date", d.pick("long", "month_day", "weekday"))
+        message = d.pick(
+            f"This is a courtesy reminder that your {pay_word(d)} of {amt} is due on {when}.",
+            f"Your upcoming {pay_word(d)} of {amt} is due {when}. If you have already paid, thank you.",
+            f"We wanted to remind you that a payment of {amt} is due on {when}.",
+        )
+        if d.says("past_due_amount") and d.chance(0.5):
+            message += f" There is {d.past_due(d.pick('no past due amount', 'nothing past due'))} on your account at this time."
+    else:
+        message = "Please contact us regarding your account at your earliest convenience."
+    c.ivr(message)
+    c.ivr(
+        d.pick(
+            "To make a payment now, press 1. To speak with a representative, press 2. To hear this message again, press 9.",
+            "Press 1 to pay now, press 2 to talk to someone, or press 9 to repeat this message.",
+        )
+    )
+    branch = d.pick("repeat", "agent", "agent", "pay")
+    if branch == "repeat":
+        c.note("[pressed 9]")
+        c.ivr(message)
+        c.ivr("To make a payment now, press 1. To speak with a representative, press 2.")
+        c.note("[call ended]")
+        return c.text()
+    if branch == "pay":
+        c.note("[pressed 1]")
+        c.ivr("Please enter the payment amount in dollars and cents, followed by the pound sign.")
+        c.note("[DTMF tones]")
+        bank = c.keep(spoken_digits(f"{d.rng.randint(0, 9999):04d}"))
+        c.ivr(
+            f"Your payment will be drafted from the checking account on file ending in {bank}. To confirm, press 1."
+        )
+        d.tag("other_account")
+        c.note("[pressed 1]")
+        c.ivr(
+            f"Thank you. Your confirmation number is {c.keep(str(d.rng.randint(10**6, 10**7)))}. Goodbye."
+        )
+        return c.text()
+    c.note("[pressed 2]")
+    hold(c)
+    greet(c)
+    c.caller(
+        d.pick(
+            "Yeah, I got a call about my payment. I actually already sent it.",
+            "Hi, I just got an automated call. Can I set up the payment for Friday instead?",
+        )
+    )
+    verify(c)
+    if s.last_payment_date:
+        c.rep(
+            f"I see your last payment of {c.keep(amount(d, s.last_payment_amount))} posted on {s.last_payment_date:%B} {s.last_payment_date.day}. Anything new may take a day or two to show."
+        )
+    if d.says("current_balance") and d.chance(0.5):
+        c.rep(f"The {balance_name(d)} is {said(d, 'current_balance')}.")
+    closing(c)
+    return c.text()

@@ -1,0 +1,59 @@
+"""The regex baseline and its spoken-number reader."""
+
+from __future__ import annotations
+
+import json
+
+from protege.baseline import extract, extract_output
+from protege.baseline.spoken import digitize, words_to_int
+from protege.contract import RECORD_KEYS, Source, parse_output
+
+
+def test_words_to_int() -> None:
+    assert words_to_int("eighteen thousand two hundred forty-one") == 18241
+    assert words_to_int("one hundred and five") == 105
+    assert words_to_int("seven") == 7
+
+
+def test_digitize_spoken_amounts_rates_and_digits() -> None:
+    text = (
+        "payoff is eighteen thousand two hundred forty-one dollars and sixteen cents at "
+        "six point four nine percent, account ending in four four two one"
+    )
+    assert digitize(text) == "payoff is $18241.16 at 6.49%, account ending in 4421"
+
+
+def _source(text: str, kind: str = "email") -> Source:
+    return Source(id="t1", kind=kind, as_of="2025-03-01", text=text)  # type: ignore[arg-type]
+
+
+def test_extracts_a_simple_payoff_letter() -> None:
+    text = (
+        "RE: Payoff statement, auto loan account ending in 4421\n"
+        "Unpaid principal balance: $18,241.16\n"
+        "Interest rate: 6.49%\n"
+        "Total amount to pay off: $18,390.02, good through March 14, 2025\n"
+        "Per diem: $3.24\n"
+    )
+    record = extract(_source(text, "payoff_letter"))
+    assert record["liability_type"] == "auto_loan"
+    assert record["account_last4"] == "4421"
+    assert record["current_balance"] == 18241.16
+    assert record["interest_rate"] == 6.49
+    assert record["payoff_amount"] == 18390.02
+    assert record["payoff_good_through"] == "2025-03-14"
+    assert record["per_diem"] == 3.24
+
+
+def test_relative_good_through_and_zero_past_due() -> None:
+    text = "Your mortgage payoff amount is $200,000.00, good for ten days. Nothing is past due."
+    record = extract(_source(text))
+    assert record["payoff_good_through"] == "2025-03-11"
+    assert record["past_due_amount"] == 0
+
+
+def test_output_is_always_a_valid_record() -> None:
+    for text in ("", "hello", "balance $12.00 due 13/45/2025", "x" * 5000):
+        raw = extract_output(_source(text))
+        assert list(json.loads(raw)) == list(RECORD_KEYS)
+        assert parse_output(raw).valid
