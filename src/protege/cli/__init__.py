@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from protege import __version__
-from protege.cli import baseline, corpus, score
+from protege.cli import baseline, corpus, evaluate, models, predict, score, train
 from protege.cli.render import err_console
 from protege.errors import ProtegeError
 
@@ -42,6 +42,10 @@ app = typer.Typer(
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(baseline.app, name="baseline")
 app.command("score")(score.score_command)
+app.command("eval")(evaluate.eval_command)
+app.add_typer(models.app, name="models")
+app.command("train")(train.train_command)
+app.command("predict")(predict.predict_command)
 
 
 def _version(value: bool) -> None:

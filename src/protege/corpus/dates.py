@@ -54,6 +54,18 @@ def fmt_date(day: dt.date, style: str = "long") -> str:
     return formats[style]
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months`` calendar months (negative: back), the day of month clamped
+    to 28 so that it exists in every month."""
+    month = day.month - 1 + months
+    return dt.date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (never negative)."""
+    return max(0, (end.year - start.year) * 12 + end.month - start.month)
+
+
 def next_occurrence(as_of: dt.date, day_of_month: int) -> dt.date:
     """The first date on or after ``as_of`` whose day of month is ``day_of_month``."""
     year, month = as_of.year, as_of.month

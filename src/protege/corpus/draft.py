@@ -16,7 +16,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from protege.contract.record import DATE_KEYS, MONEY_KEYS, RECORD_KEYS, LiabilityRecord
 from protege.corpus.dates import (
@@ -35,8 +35,11 @@ from protege.corpus.money import (
     spoken_money,
     spoken_rate,
 )
+from protege.corpus.names import NEUTRAL_SERVICERS
 from protege.corpus.noise import ocr_amount
 from protege.corpus.scenario import Scenario
+
+T = TypeVar("T")
 
 # The hard cases of the corpus; each row lists those it exercises in ``tags``.
 HARD_CASES: tuple[str, ...] = (
@@ -112,8 +115,16 @@ class Draft:
     tags: set[str] = field(default_factory=set)
     skipped: set[str] = field(default_factory=set)
 
+    def __post_init__(self) -> None:
+        # the generator keeps names that could reveal a withheld type out of the scenario
+        if "liability_type" in self.withheld and (
+            self.s.servicer not in NEUTRAL_SERVICERS
+            or self.s.other_account_product == "credit card"
+        ):
+            raise ValueError("liability_type is withheld but the scenario names the product")
+
     # --- choosing -------------------------------------------------------------------------
-    def pick(self, *options: Any) -> Any:
+    def pick(self, *options: T) -> T:
         """One of ``options``, chosen with the row's RNG."""
         return self.rng.choice(options)
 
@@ -127,6 +138,13 @@ class Draft:
             if name not in HARD_CASES:
                 raise ValueError(f"unknown hard-case tag {name!r}")
             self.tags.add(name)
+
+    @property
+    def lender(self) -> str:
+        """The servicer's name as the source prints it. Safe when ``liability_type`` is withheld:
+        the generator then gives the scenario a neutral servicer (``names.NEUTRAL_SERVICERS``),
+        so the name never reveals the product (checked in ``__post_init__``)."""
+        return self.s.servicer
 
     def says(self, key: str) -> bool:
         """Whether the source may state ``key``: the scenario has it and it is not withheld."""

@@ -95,7 +95,11 @@ def generate_one(seed: int, index: int, kinds: Sequence[str] = KINDS) -> Generat
                 # escrow, credit limits and APR tables name these products all by themselves
                 withheld -= {"liability_type"}
             else:
+                # nothing may name the product: not the servicer, nor another account that is
+                # a card (it would read as the account's own type)
                 scenario.servicer = rng.choice(names.NEUTRAL_SERVICERS)
+                if scenario.other_account_product == "credit card":
+                    scenario.other_account_product = "savings account"
     draft = Draft(s=scenario, rng=rng, withheld=withheld)
     text = tmpl.render(draft).strip()
     draft.finish_length_tags(text)

@@ -13,6 +13,8 @@ from protege.contract.record import KINDS, LIABILITY_TYPES
 from protege.corpus.draft import Draft
 
 Render = Callable[[Draft], str]
+# The types of templates about loans (everything but credit cards): ``types=LOANS``.
+LOANS: tuple[str, ...] = tuple(t for t in LIABILITY_TYPES if t != "credit_card")
 
 
 @dataclass(frozen=True)

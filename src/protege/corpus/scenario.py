@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from protege.corpus import names
+from protege.corpus.dates import add_months
 from protege.corpus.money import cents
 
 D = Decimal
@@ -88,13 +89,24 @@ class Scenario:
         return self.last4
 
     @property
+    def previous_due_date(self) -> dt.date:
+        """The due date before the next one (the payment a past-due amount comes from)."""
+        return add_months(self.next_payment_due_date, -1)
+
+    @property
     def borrower(self) -> str:
         """The borrower's full name."""
         return f"{self.borrower_first} {self.borrower_last}"
 
 
-def _digits(rng: random.Random, n: int) -> str:
+def random_digits(rng: random.Random, n: int) -> str:
+    """A random number of ``n`` digits (no leading zero)."""
     return str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(n - 1))
+
+
+def random_amount(rng: random.Random, low: int, high: int) -> Decimal:
+    """A random amount from ``low`` to ``high`` dollars, with cents."""
+    return cents(D(rng.randint(low, high)) + D(rng.randint(0, 99)) / 100)
 
 
 def _payment(principal: Decimal, rate_pct: Decimal, months: int) -> Decimal:
@@ -111,12 +123,6 @@ def _remaining(principal: Decimal, rate_pct: Decimal, payment: Decimal, paid: in
     for _ in range(paid):
         bal = bal * (1 + r) - float(payment)
     return cents(D(str(max(bal, 50.0))))
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    return dt.date(year, month % 12 + 1, min(day.day, 28))
 
 
 def _rate(rng: random.Random, low: float, high: float, step: float = 0.01) -> Decimal:
@@ -144,21 +150,21 @@ def make_scenario(rng: random.Random, liability_type: str, as_of: dt.date) -> Sc
         "borrower_first": first,
         "borrower_last": last,
         "rep": rng.choice(names.REP_NAMES),
-        "account_number": _digits(rng, rng.choice((10, 11, 12, 13, 16))),
-        "zip_code": _digits(rng, 5),
-        "ssn_last4": _digits(rng, 4),
-        "routing_number": "0" + _digits(rng, 8),
-        "other_account_last4": _digits(rng, 4),
-        "other_account_balance": cents(D(rng.randint(300, 25_000)) + D(rng.randint(0, 99)) / 100),
+        "account_number": random_digits(rng, rng.choice((10, 11, 12, 13, 16))),
+        "zip_code": random_digits(rng, 5),
+        "ssn_last4": random_digits(rng, 4),
+        "routing_number": "0" + random_digits(rng, 8),
+        "other_account_last4": random_digits(rng, 4),
+        "other_account_balance": random_amount(rng, 300, 25_000),
         "other_account_product": rng.choice(
             ("savings account", "checking account", "credit card", "home equity line")
         ),
     }
     due_day = rng.choice((1, 1, 5, 10, 15, 15, 20, 25, 28))
     # the next due date is strictly after as_of (contract: "a next due date falls after as_of")
-    due = _add_months(as_of, 0).replace(day=due_day)
+    due = add_months(as_of, 0).replace(day=due_day)
     while due <= as_of:
-        due = _add_months(due, 1).replace(day=due_day)
+        due = add_months(due, 1).replace(day=due_day)
     past_due_roll = rng.random()
     if liability_type == "credit_card":
         return _card(rng, common, due, past_due_roll, city_state)
@@ -181,9 +187,9 @@ def _loan(
     pi = _payment(original, rate, term)
     paid = rng.randint(2, max(3, term - 6))
     principal = _remaining(original, rate, pi, paid)
-    origination = _add_months(due, -(paid + 1))
+    origination = add_months(due, -(paid + 1))
     per_diem = cents(principal * rate / 100 / 365)
-    last_due = _add_months(due, -1)
+    last_due = add_months(due, -1)
     good_days = rng.choice((7, 10, 10, 14, 15, 20, 30))
     good_through = as_of + dt.timedelta(days=good_days)
     accrued_days = max(1, (good_through - last_due).days)
@@ -213,7 +219,7 @@ def _loan(
     if kind == "mortgage":
         street = f"{rng.randint(10, 9999)} {rng.choice(names.STREETS)}"
         s.collateral = f"{street}, {city_state[0]}, {city_state[1]} {s.zip_code}"
-        s.escrow_monthly = cents(D(rng.randint(180, 950)) + D(rng.randint(0, 99)) / 100)
+        s.escrow_monthly = random_amount(rng, 180, 950)
         s.next_payment_amount = pi + s.escrow_monthly
         s.escrow_balance = cents(s.escrow_monthly * D(rng.randint(1, 9)) + D(rng.randint(0, 999)))
         s.escrow_disbursement_what = rng.choice(
@@ -227,7 +233,7 @@ def _loan(
         year = as_of.year - rng.randint(0, 6)
         s.collateral = f"{year} {rng.choice(names.VEHICLES)}"
         s.vin = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(13))
-        s.vin += _digits(rng, 4)
+        s.vin += random_digits(rng, 4)
     elif kind == "student_loan":
         s.collateral = rng.choice(names.SCHOOLS)
     # borrowers often round up or add principal, so the last payment need not equal the next

@@ -63,7 +63,7 @@ def pull(name: str, force: bool = False) -> Iterator[PullEvent]:
         # The weights are plain fp32 now; without this save_pretrained refuses the model.
         if hasattr(model.config, "quantization_config"):
             del model.config.quantization_config
-        model.hf_quantizer = None
+        setattr(model, "hf_quantizer", None)  # noqa: B010 - typed as a module attribute
         staging.mkdir(parents=True, exist_ok=True)
         model.save_pretrained(staging)
         tokenizer.save_pretrained(staging)

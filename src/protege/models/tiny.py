@@ -41,7 +41,7 @@ def build_tiny(target: Path) -> Path:
         show_progress=False,
     )
     bpe.train_from_iterator(_training_text(), trainer=trainer)
-    tokenizer = PreTrainedTokenizerFast(
+    tokenizer = PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
         tokenizer_object=bpe,
         pad_token="<pad>",
         eos_token="<eos>",

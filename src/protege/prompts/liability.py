@@ -48,7 +48,9 @@ LIABILITY_PROMPT = PromptTemplate(
 
 def render_messages(source: Source, prompt: PromptTemplate = LIABILITY_PROMPT) -> list[Message]:
     """The chat messages for one source."""
-    user = prompt.user.format(kind=source.kind.value, as_of=source.as_of.isoformat(), text=source.text)
+    user = prompt.user.format(
+        kind=source.kind.value, as_of=source.as_of.isoformat(), text=source.text
+    )
     return [{"role": "system", "content": prompt.system}, {"role": "user", "content": user}]
 
 

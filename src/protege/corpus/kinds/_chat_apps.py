@@ -15,24 +15,19 @@ from protege.corpus.kinds._messaging import (
     clock,
     due_text,
     good_through_text,
-    lender,
     other_account,
     other_account_balance,
     relative_due,
-    says_last4,
-    typed,
 )
 from protege.corpus.registry import template
 
-ALL = ("auto_loan", "mortgage", "credit_card", "student_loan", "personal_loan")
 
-
-@template("chat", "sms_exchange", types=ALL)
+@template("chat", "sms_exchange")
 def sms_exchange(d: Draft) -> str:
     """Text messages: keyword banking with a short code (BAL, PAYOFF, HELP), or a loan officer
     texting the borrower the figures they asked for."""
     s = d.s
-    name = lender(d)
+    name = d.lender
     card = s.liability_type == "credit_card"
     me = d.pick("Me", "You", ">")
     lines = [
@@ -42,7 +37,7 @@ def sms_exchange(d: Draft) -> str:
     if d.chance(0.6):
         code = str(d.rng.randint(20000, 99999))
         short = name.split()[0]
-        acct = f" acct {d.last4(d.pick('x', 'stars'))}" if says_last4(d) else ""
+        acct = f" acct {d.last4(d.pick('x', 'stars'))}" if d.says("account_last4") else ""
         lines += [f"{me}: {d.pick('BAL', 'Bal', 'bal')}"]
         parts = [f"{short} {product}{acct}:"]
         if d.says("current_balance"):
@@ -119,7 +114,7 @@ def short_name(name: str) -> str:
     return name.split()[0]
 
 
-@template("chat", "colleague_thread", types=ALL)
+@template("chat", "colleague_thread")
 def colleague_thread(d: Draft) -> str:
     """Colleagues at a new lender discuss a borrower's existing account on Slack or Teams (a
     refinance or consolidation payoff), in shorthand, with reactions and edits."""
@@ -143,10 +138,10 @@ def colleague_thread(d: Draft) -> str:
 
     them = s.borrower_last
     pron = d.pick("she", "he", "they")
-    servicer = lender(d)
+    servicer = d.lender
     product = d.product()
     first = b.split()[0]
-    acct = f" ({d.last4(d.pick('x', 'ending', 'stars'))})" if says_last4(d) else ""
+    acct = f" ({d.last4(d.pick('x', 'ending', 'stars'))})" if d.says("account_last4") else ""
     if not card and d.says("payoff_amount"):
         msg = f"@{first} payoff came back from {servicer} on the {them} {product}{acct}: {d.money('payoff_amount')}"
         if d.says("payoff_good_through"):
@@ -254,7 +249,7 @@ def _months_left(balance: Decimal, rate: Decimal, payment: Decimal) -> int | Non
     return math.ceil(n)
 
 
-@template("chat", "budget_app_assistant", types=ALL)
+@template("chat", "budget_app_assistant")
 def budget_app_assistant(d: Draft) -> str:
     """A borrower pastes their servicer page into a budgeting app's assistant, which reads it
     back and runs a what-if with extra payments (hypothetical amounts)."""
@@ -264,7 +259,7 @@ def budget_app_assistant(d: Draft) -> str:
     me = d.pick("You", "Me", s.borrower_first)
     product = d.product()
     paste: list[tuple[str, str]] = []
-    if says_last4(d) and d.chance(0.6):
+    if d.says("account_last4") and d.chance(0.6):
         paste.append(("Account", d.last4(d.pick("masked", "stars"))))
     if d.says("current_balance"):
         paste.append(
@@ -318,7 +313,7 @@ def budget_app_assistant(d: Draft) -> str:
         footnote = [f"*Payoff {good_through_text(d, 0.2)}"]
     lines = [
         f"{app}",
-        f"{me}: {d.pick(f'can you help me with my {product}? this is from the {lender(d)} site:', f'here are my {product} numbers, copied from my account page', f'pasting my {product} info')}",
+        f"{me}: {d.pick(f'can you help me with my {product}? this is from the {d.lender} site:', f'here are my {product} numbers, copied from my account page', f'pasting my {product} info')}",
         "",
         *[f"{label}{sep}{value}" for label, value in paste],
         *footnote,
@@ -376,7 +371,7 @@ def budget_app_assistant(d: Draft) -> str:
     return "\n".join(lines)
 
 
-@template("chat", "voice_assistant", types=ALL)
+@template("chat", "voice_assistant")
 def voice_assistant(d: Draft) -> str:
     """A smart speaker's voice history: the user's words as recognized, the assistant's answers
     with amounts, rates and digits spelled out as spoken."""
@@ -385,14 +380,14 @@ def voice_assistant(d: Draft) -> str:
     wake = d.pick("Alexa", "Hey Google", "Hey Nova", "Computer")
     you = d.pick("You said", "User", "YOU")
     bot = d.pick("Assistant", "Alexa" if wake == "Alexa" else "Assistant", "Response")
-    name = lender(d)
+    name = d.lender
     product = d.product()
     lines = [f"{d.pick('Voice history', 'Activity', 'Transcript')} - {fmt_date(s.as_of, 'long')}"]
     quote = d.pick('"', "")
     asked = False
     if not d.says("current_balance") or d.chance(0.25):
         lines.append(f"{you}: {quote}{wake.lower()} open {name.lower()}{quote}")
-        acct = f" {d.last4('spoken')}" if says_last4(d) and d.chance(0.5) else ""
+        acct = f" {d.last4('spoken')}" if d.says("account_last4") and d.chance(0.5) else ""
         lines.append(
             f"{bot}: {quote}Welcome to {name}. I found your {product}{acct}. What would you like to know?{quote}"
         )
@@ -400,7 +395,7 @@ def voice_assistant(d: Draft) -> str:
     if d.says("current_balance"):
         acct = (
             f" {d.last4('spoken')}"
-            if says_last4(d) and "account_last4" not in d.fields and d.chance(0.6)
+            if d.says("account_last4") and "account_last4" not in d.fields and d.chance(0.6)
             else ""
         )
         lines.append(
@@ -460,21 +455,21 @@ def voice_assistant(d: Draft) -> str:
     return "\n".join(lines)
 
 
-@template("chat", "one_line_chat", types=ALL)
+@template("chat", "one_line_chat")
 def one_line_chat(d: Draft) -> str:
     """A single chat message (or one question and its answer) under 300 characters."""
     s = d.s
     card = s.liability_type == "credit_card"
     who = d.pick(f"Agent {s.rep}", s.rep, "Bot", "Support", f"{s.rep} (Support)")
     t = clock(d.rng)(0)
-    prefix = str(d.pick(f"[{t}] {who}: ", f"{who}: ", f"{who} {t}: "))
+    prefix = d.pick(f"[{t}] {who}: ", f"{who}: ", f"{who} {t}: ")
     kind = d.pick("payoff", "payment", "balance", "escrow")
     if kind == "payoff" and not card and d.says("payoff_amount"):
         msg = f"Your payoff is {d.money('payoff_amount')}"
         if d.says("payoff_good_through"):
             msg += f", {good_through_text(d, 0.6)}"
         return prefix + msg + "."
-    if kind == "escrow" and d.says("escrow_balance") and typed(d):
+    if kind == "escrow" and d.says("escrow_balance") and d.says("liability_type"):
         me = d.pick("me", "You", s.borrower_first)
         return f"{me}: escrow balance on the {d.product()}?\n{prefix}{d.money('escrow_balance')} as of today."
     if kind in ("payment", "payoff", "escrow") and d.says("next_payment_amount"):

@@ -9,15 +9,12 @@ from decimal import Decimal
 from protege.corpus.dates import fmt_date
 from protege.corpus.draft import Draft
 from protege.corpus.kinds._messaging import (
-    delta_amount,
-    lender,
     mail_headers,
     phone,
-    says_last4,
-    typed,
 )
 from protege.corpus.money import cents, fmt_rate
 from protege.corpus.registry import template
+from protege.corpus.scenario import random_amount
 
 
 @template("email", "escrow_analysis", types=("mortgage",))
@@ -26,9 +23,9 @@ def escrow_analysis(d: Draft) -> str:
     projected shortage or surplus, and the new monthly payment from the next due date."""
     s = d.s
     assert s.escrow_monthly is not None and s.escrow_disbursement is not None
-    name = lender(d)
+    name = d.lender
     shortage = d.chance(0.65)
-    change = delta_amount(d.rng, 8, 95)
+    change = random_amount(d.rng, 8, 95)
     old_payment = s.next_payment_amount - change if shortage else s.next_payment_amount + change
     lines = mail_headers(
         d,
@@ -43,13 +40,13 @@ def escrow_analysis(d: Draft) -> str:
     lines.append("")
     loan = (
         f"{d.product()} {d.last4(d.pick('masked', 'stars', 'full'))}"
-        if says_last4(d)
+        if d.says("account_last4")
         else d.product()
     )
     lines.append(
         f"Each year we review the escrow account for your {loan} to make sure there will be enough to pay your property taxes and insurance."
     )
-    if typed(d) and s.collateral and d.chance(0.6):
+    if d.says("liability_type") and s.collateral and d.chance(0.6):
         lines.append(f"Property: {s.collateral}")
     lines.append("")
     lines.append(d.pick("ESCROW ACCOUNT SUMMARY", "Escrow summary", "== Your escrow account =="))
@@ -111,7 +108,7 @@ def card_statement_ready(d: Draft) -> str:
     """A card issuer's 'your statement is ready' e-notice: statement balance, minimum payment,
     due date, credit line and available credit, sometimes the purchase APR."""
     s = d.s
-    name = lender(d)
+    name = d.lender
     lines = mail_headers(
         d,
         d.pick("alerts", "estatements", "no-reply"),
@@ -121,7 +118,7 @@ def card_statement_ready(d: Draft) -> str:
             f"Your {name} statement is ready to view",
         ),
     )
-    acct = f" {d.last4(d.pick('ending', 'x', 'stars'))}" if says_last4(d) else ""
+    acct = f" {d.last4(d.pick('ending', 'x', 'stars'))}" if d.says("account_last4") else ""
     lines.append(
         d.pick(f"Hello {s.borrower_first},", f"{s.borrower},", f"Hi {s.borrower_first.upper()}")
     )
@@ -192,7 +189,7 @@ def rate_change_notice(d: Draft) -> str:
     """A notice that a variable rate has already adjusted: old and new rate, and (for loans)
     the new payment from the next due date, with the old payment for contrast."""
     s = d.s
-    name = lender(d)
+    name = d.lender
     step = (
         Decimal(d.pick("0.125", "0.25", "0.5", "0.75", "1"))
         if s.liability_type != "credit_card"
@@ -213,7 +210,7 @@ def rate_change_notice(d: Draft) -> str:
         ),
     )
     lines += [f"Dear {s.borrower},", ""]
-    acct = f" {d.last4()}" if says_last4(d) else ""
+    acct = f" {d.last4()}" if d.says("account_last4") else ""
     what = "purchase APR" if card else d.pick("interest rate", "variable interest rate")
     if d.says("interest_rate"):
         index = d.pick("the Prime Rate", "the 30-day average SOFR", "the index")

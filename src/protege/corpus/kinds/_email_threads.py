@@ -13,24 +13,19 @@ from protege.corpus.kinds._messaging import (
     ADVISOR_NAMES,
     COLLEAGUES,
     borrower_address,
-    delta_amount,
     domain,
     due_text,
     good_through_text,
     header_date,
-    lender,
     misread_digits,
     misstate,
     other_account,
     other_account_balance,
     phone,
-    says_last4,
     typos,
 )
-from protege.corpus.registry import template
-
-LOANS = ("auto_loan", "mortgage", "student_loan", "personal_loan")
-ALL = ("auto_loan", "mortgage", "credit_card", "student_loan", "personal_loan")
+from protege.corpus.registry import LOANS, template
+from protege.corpus.scenario import random_amount
 
 
 @template("email", "forwarded_payoff_thread", types=LOANS)
@@ -38,13 +33,13 @@ def forwarded_payoff_thread(d: Draft) -> str:
     """A borrower forwards the servicer's newest payoff quote to a closing agent or new lender;
     the servicer's earlier, expired quote sits further down the thread."""
     s = d.s
-    name = lender(d)
+    name = d.lender
     sender = f"{d.pick('payoffs', 'payoff.requests', 'servicing')}@{domain(name)}"
     to_name = d.pick(*COLLEAGUES)
     to_role = d.pick("homefund", "closing", "title", "refi")
     old_day = s.as_of - dt.timedelta(days=d.rng.randint(16, 50))
     old_good = old_day + dt.timedelta(days=d.pick(7, 10, 10, 14))
-    old_payoff = (s.payoff_amount or Decimal(0)) + delta_amount(d.rng, 150, 1400)
+    old_payoff = (s.payoff_amount or Decimal(0)) + random_amount(d.rng, 150, 1400)
     old_per_diem = (s.per_diem or Decimal(0)) + Decimal(d.pick("0.01", "0.02", "0.03", "0.05"))
     ofmt = d.pick("long", "us_slash", "short_month")
 
@@ -75,7 +70,7 @@ def forwarded_payoff_thread(d: Draft) -> str:
         f"Hello {s.borrower_first},",
         "",
     ]
-    acct = f" {d.last4()}" if says_last4(d) else ""
+    acct = f" {d.last4()}" if d.says("account_last4") else ""
     lines.append(f"Here is the updated payoff for your {d.product()}{acct}, as requested.")
     if d.says("payoff_amount"):
         quote = f"{d.pick('Updated payoff amount', 'Payoff amount', 'Total payoff')}: {d.money('payoff_amount')}"
@@ -109,7 +104,7 @@ def forwarded_payoff_thread(d: Draft) -> str:
         old.append(f"Per diem after {fmt_date(old_good, ofmt)}: {d.fmt(old_per_diem)}")
     if show_old_principal:
         old.append(
-            f"Principal balance as of {fmt_date(old_day, ofmt)}: {d.fmt(s.current_balance + delta_amount(d.rng, 120, 900))}"
+            f"Principal balance as of {fmt_date(old_day, ofmt)}: {d.fmt(s.current_balance + random_amount(d.rng, 120, 900))}"
         )
     old += ["", s.rep]
     if d.chance(0.5):
@@ -131,7 +126,7 @@ def _casual(d: Draft, text: str, keep: tuple[str, ...] = ()) -> str:
     return typos(text, d.rng, 0.08, keep)
 
 
-@template("email", "borrower_summary", types=ALL)
+@template("email", "borrower_summary")
 def borrower_summary(d: Draft) -> str:
     """A borrower emails a financial advisor (or a new lender) the numbers of their loan in
     casual words: bare amounts without dollar signs, typos, facts in any order."""
@@ -139,7 +134,7 @@ def borrower_summary(d: Draft) -> str:
     card = s.liability_type == "credit_card"
     advisor = d.pick(*ADVISOR_NAMES)
     product = d.product()
-    name = lender(d)
+    name = d.lender
     money_style = d.pick("plain", "plain", "commas", "usd_nocomma", "usd")
     facts: list[str] = []
     if d.says("current_balance"):
@@ -210,7 +205,7 @@ def borrower_summary(d: Draft) -> str:
             (product, name),
         ),
     ]
-    if says_last4(d) and d.chance(0.6):
+    if d.says("account_last4") and d.chance(0.6):
         lines.append(f"acct # {d.last4(d.pick('full', 'ending', 'x'))}")
     bullet = d.pick("- ", "", "* ")
     lines += [bullet + f for f in facts] if bullet else [", ".join(facts)]
@@ -235,19 +230,19 @@ def borrower_summary(d: Draft) -> str:
     return "\n".join(lines)
 
 
-@template("email", "reply_with_quoted_chain", types=ALL)
+@template("email", "reply_with_quoted_chain")
 def reply_with_quoted_chain(d: Draft) -> str:
     """A rep's top-posted answer above the borrower's quoted question ('>' lines) and an older
     auto-acknowledgement ('>>' lines), with a signature block and legal disclaimers; the
     borrower's own figure is sometimes wrong and corrected."""
     s = d.s
-    name = lender(d)
+    name = d.lender
     card = s.liability_type == "credit_card"
     product = d.product()
     asked_day = s.as_of - dt.timedelta(days=d.rng.randint(1, 4))
     rep_last = d.pick("Alvarez", "Brooks", "Nakamura", "Fitzgerald", "Osei", "Lindqvist")
     wrong_balance = d.says("current_balance") and d.chance(0.35)
-    wrong_last4 = says_last4(d) and not wrong_balance and d.chance(0.25)
+    wrong_last4 = d.says("account_last4") and not wrong_balance and d.chance(0.25)
     wrong_figure = misstate(s.current_balance, d.rng)
     answer: list[str] = []
     if wrong_last4:
@@ -255,7 +250,7 @@ def reply_with_quoted_chain(d: Draft) -> str:
         answer.append(
             f"First, a quick note: the account you asked about is the one {d.last4('ending')}, not {_misread_for(d)}."
         )
-    elif says_last4(d) and d.chance(0.5):
+    elif d.says("account_last4") and d.chance(0.5):
         answer.append(
             f"I reviewed your {product} ({d.last4(d.pick('x', 'stars', 'ending'))}) and here is what I found:"
         )
@@ -391,11 +386,11 @@ def _misread_for(d: Draft) -> str:
     return d.s.extras[key]
 
 
-@template("email", "short_reply", types=ALL)
+@template("email", "short_reply")
 def short_reply(d: Draft) -> str:
     """A very short email: a rep's one-line answer, or a text-style payment/balance alert."""
     s = d.s
-    name = lender(d)
+    name = d.lender
     card = s.liability_type == "credit_card"
     style = d.pick("one_liner", "alert", "balance")
     if style == "one_liner" and d.says("payoff_amount"):
@@ -407,7 +402,7 @@ def short_reply(d: Draft) -> str:
         body += f". {d.pick('-', 'Thanks,', 'Best,')} {s.rep}"
         subject = "Re: payoff"
     elif style in ("one_liner", "alert") and d.says("next_payment_amount"):
-        acct = f" (acct {d.last4(d.pick('x', 'stars'))})" if says_last4(d) else ""
+        acct = f" (acct {d.last4(d.pick('x', 'stars'))})" if d.says("account_last4") else ""
         due = (
             f" is due {due_text(d, 0.4, d.pick('us_slash', 'us_slash_short', 'short_month'))}"
             if d.says("next_payment_due_date")
@@ -417,7 +412,7 @@ def short_reply(d: Draft) -> str:
         body = f"{name}: Your {d.product()} {what} of {d.money('next_payment_amount')}{acct}{due}. Reply STOP to opt out."
         subject = "Payment reminder"
     elif d.says("current_balance"):
-        acct = f" {d.last4('ending')}" if says_last4(d) else ""
+        acct = f" {d.last4('ending')}" if d.says("account_last4") else ""
         label = "current balance" if card else d.pick("principal balance", "balance")
         body = f"{name} Alert: The {label} on your {d.product()}{acct} is {d.money('current_balance')}."
         if d.says("past_due_amount") and d.chance(0.4):

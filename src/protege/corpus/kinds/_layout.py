@@ -18,34 +18,6 @@ from protege.corpus.noise import ocr_line
 
 Pair = tuple[str, str]
 
-# words that name a product inside a servicer's name ("Summit Auto Finance")
-_PRODUCT_NAME_WORDS = frozenset(
-    {
-        "auto", "motor", "vehicle", "mortgage", "home", "card", "visa", "mastercard",
-        "education", "student", "personal", "rewards", "platinum", "installment",
-    }
-)  # fmt: skip
-
-
-def servicer_name(d: Draft) -> str:
-    """The servicer's name, without product words when ``liability_type`` is withheld (so the
-    name does not reveal the type the source must not state)."""
-    if "liability_type" not in d.withheld:
-        return d.s.servicer
-    kept = [w for w in d.s.servicer.split() if w.lower().strip(".,") not in _PRODUCT_NAME_WORDS]
-    return " ".join(kept) if len(kept) >= 1 else "Loan Servicing"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months`` calendar months (day clamped to 28)."""
-    month = day.month - 1 + months
-    return dt.date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from ``start`` to ``end`` (never negative)."""
-    return max(0, (end.year - start.year) * 12 + end.month - start.month)
-
 
 def statement_date(d: Draft) -> dt.date:
     """A statement (closing) date on or before ``as_of``, two to four weeks before the due
@@ -71,11 +43,6 @@ def split_amount(total: Decimal, parts: int, d: Draft) -> list[Decimal]:
     if amounts[-1] <= 0:
         return [total]
     return amounts
-
-
-def money_text(value: Decimal, style: str) -> str:
-    """A non-record amount written plainly (zero lines, empty table cells); no tag."""
-    return fmt_money(value, style)
 
 
 def ocr_safe(value: Decimal, style: str) -> bool:

@@ -19,18 +19,13 @@ from protege.corpus.kinds._web import (
     account_ref,
     city_line,
     digits,
-    lender,
     phone,
-    pick_text,
     product_label,
     street,
-    typed,
 )
 from protege.corpus.money import cents
 from protege.corpus.noise import ocr_line
-from protege.corpus.scenario import _add_months
 
-LOANS = ("auto_loan", "mortgage", "student_loan", "personal_loan")
 Pair = tuple[str, str]
 NEW_LENDERS = (
     "Bayview Federal Savings",
@@ -56,7 +51,7 @@ def letter_date(d: Draft, day: dt.date) -> str:
 
 def letterhead(d: Draft) -> list[str]:
     """The servicer's name, address, phone and fax lines (and sometimes an NMLS number)."""
-    name = lender(d)
+    name = d.lender
     lines = [
         d.pick(name, name.upper()),
         street(d) + d.pick("", f", Suite {d.rng.randint(100, 900)}"),
@@ -81,8 +76,7 @@ def re_line(d: Draft, what: str = "Payoff Statement") -> str:
     product = product_label(d)
     if ref is None:
         return f"RE: {what} — {product} of {d.s.borrower}"
-    return pick_text(
-        d,
+    return d.pick(
         f"RE: {what} for {product} #{ref}",
         f"Re: {product} Number {ref} — {what}",
         f"RE: {what}\n     {product} Account No. {ref}",
@@ -91,8 +85,7 @@ def re_line(d: Draft, what: str = "Payoff Statement") -> str:
 
 def salutation(d: Draft) -> str:
     """The letter's greeting line."""
-    return pick_text(
-        d,
+    return d.pick(
         f"Dear {d.s.borrower}:",
         f"Dear {d.s.borrower_first} {d.s.borrower_last},",
         "Dear Borrower:",
@@ -103,7 +96,7 @@ def salutation(d: Draft) -> str:
 def fees(d: Draft) -> list[tuple[str, Decimal]]:
     """The payoff fee, split into the charges a servicer of this product itemizes."""
     s = d.s
-    kind = s.liability_type if typed(d) else ""
+    kind = s.liability_type if d.says("liability_type") else ""
     labels = {
         "mortgage": [
             "Recording fee",
@@ -129,8 +122,8 @@ def fees(d: Draft) -> list[tuple[str, Decimal]]:
 def interest_label(d: Draft) -> str:
     """'Interest from 02/01/2025 to 03/14/2025 at 6.49% (41 days @ $4.12)', in part."""
     s = d.s
-    label = pick_text(d, "Interest", "Accrued interest", "Unpaid interest", "Interest due")
-    last_due = _add_months(s.next_payment_due_date, -1)
+    label = d.pick("Interest", "Accrued interest", "Unpaid interest", "Interest due")
+    last_due = s.previous_due_date
     if d.chance(0.5):
         label += f" from {fmt_date(last_due, 'us_slash')}"
         if d.says("payoff_good_through") and d.chance(0.7):
@@ -167,7 +160,7 @@ def itemize(d: Draft, money: tuple[str, ...] = CELL_MONEY, ocr: bool = False) ->
                 "Corporate advances",
                 "NSF fees",
                 "Escrow advance"
-                if s.liability_type == "mortgage" and typed(d)
+                if s.liability_type == "mortgage" and d.says("liability_type")
                 else "Other charges",
             )
             rows.append((zero, d.fmt(Decimal(0), style)))
@@ -190,15 +183,13 @@ def good_through(d: Draft, relative_p: float = 0.35) -> str | None:
         return None
     phrase = d.relative_date("payoff_good_through") if d.chance(relative_p) else None
     if phrase:
-        return pick_text(
-            d,
+        return d.pick(
             f"This quote is valid {phrase}.",
             f"The figures above are good {phrase}.",
             f"This payoff amount is good {phrase}; after that, please request an updated quote.",
         )
     day = d.date("payoff_good_through")
-    return pick_text(
-        d,
+    return d.pick(
         f"This payoff is good through {day}.",
         f"Payoff figures are valid until {day}.",
         f"Good Through Date: {day}",
@@ -211,8 +202,7 @@ def per_diem_line(d: Draft) -> str | None:
     if not d.says("per_diem") or "payoff_amount" not in d.fields or "per_diem" in d.fields:
         return None
     daily = d.money("per_diem", d.pick("usd", "usd", "usd_space", "dollars", "usd_nocomma"))
-    return pick_text(
-        d,
+    return d.pick(
         f"Per Diem: {daily}",
         f"If funds are received after the good-through date, add {daily} for each additional day.",
         f"Daily interest (per diem): {daily}",
@@ -250,7 +240,7 @@ def wire_lines(d: Draft, name: str | None = None) -> list[str]:
         f"Bank: {d.pick(*BANKS)}",
         f"{d.pick('ABA/Routing #', 'Routing Number', 'ABA')}: {d.s.routing_number}",
         f"{d.pick('Account #', 'Account Number', 'Credit Account')}: {digits(d, d.pick(9, 10, 12))}",
-        f"Account Name: {name or lender(d)} {d.pick('Payoff Clearing', 'Loan Payoffs', 'Remittance')}",
+        f"Account Name: {name or d.lender} {d.pick('Payoff Clearing', 'Loan Payoffs', 'Remittance')}",
         f"Reference: {ref or d.s.borrower}{' / ' + d.s.borrower_last.upper() if ref else ''}",
     ]
     return lines
@@ -259,26 +249,24 @@ def wire_lines(d: Draft, name: str | None = None) -> list[str]:
 def overnight_block(d: Draft) -> str:
     """Where to send certified funds by overnight courier."""
     return (
-        pick_text(
-            d,
+        d.pick(
             "Overnight/express delivery:",
             "Mail certified funds to:",
             "Send payoff checks by overnight courier to:",
         )
-        + f"\n{lender(d)}\nAttn: Payoff Processing\n{street(d)}, Suite {d.rng.randint(100, 900)}\n{city_line(d)}"
+        + f"\n{d.lender}\nAttn: Payoff Processing\n{street(d)}, Suite {d.rng.randint(100, 900)}\n{city_line(d)}"
     )
 
 
 def lien_release(d: Draft, name: str | None = None) -> str | None:
     """Lien-release and title language (auto loans name the vehicle and VIN)."""
     s = d.s
-    if not typed(d):
+    if not d.says("liability_type"):
         return None
     if s.liability_type == "auto_loan" and s.collateral:
         vin = f", VIN {s.vin}," if s.vin else ""
-        return pick_text(
-            d,
-            f"Upon receipt of payoff funds, {name or s.servicer} will release its lien on the {s.collateral}{vin} and mail the title to the owner of record within 10 business days.",
+        return d.pick(
+            f"Upon receipt of payoff funds, {name or d.lender} will release its lien on the {s.collateral}{vin} and mail the title to the owner of record within 10 business days.",
             f"Lien release: the lien on your {s.collateral}{vin} will be released electronically within 3 business days of payoff in electronic-title states.",
         )
     if s.liability_type == "mortgage" and s.collateral:

@@ -13,19 +13,9 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from protege.corpus import names
 from protege.corpus.dates import ordinal
 from protege.corpus.draft import Draft
-from protege.corpus.money import cents
 
-# Lenders whose names do not reveal the product: used when the source must not say the type.
-NEUTRAL_LENDERS = (
-    "Lakeshore Credit Union",
-    "First Cardinal Bank",
-    "Northpoint Federal Credit Union",
-    "Unity Savings Bank",
-    "Tri-County Financial",
-)
 COLLEAGUES = (
     "Jordan Baker",
     "Alicia Kim",
@@ -36,27 +26,6 @@ COLLEAGUES = (
 )
 ADVISOR_NAMES = ("Raj", "Karen", "Mr. Dawson", "Ms. Ellison", "Tom", "Beth", "Luis", "Denise")
 TIME_ZONES = ("-0500", "-0600", "-0700", "-0800", "-0400")
-
-
-def typed(d: Draft) -> bool:
-    """Whether the source may name the product (and so its collateral and typed lender name)."""
-    return d.says("liability_type")
-
-
-def says_last4(d: Draft) -> bool:
-    """``d.says("account_last4")`` that works although ``Scenario`` names the attribute
-    ``last4`` (so ``says`` alone is always False for this key): False only when withheld."""
-    if d.says("account_last4"):
-        return True
-    return "account_last4" not in d.withheld
-
-
-def lender(d: Draft) -> str:
-    """The servicer's name, or a neutral one when the product type must stay unsaid (the
-    generator already swaps in a neutral servicer then; this keeps templates safe anyway)."""
-    if typed(d) or d.s.servicer in names.NEUTRAL_SERVICERS:
-        return d.s.servicer
-    return NEUTRAL_LENDERS[sum(map(ord, d.s.servicer)) % len(NEUTRAL_LENDERS)]
 
 
 def domain(name: str) -> str:
@@ -95,7 +64,7 @@ def header_date(day: dt.date, rng: random.Random, hours: tuple[int, int] = (7, 1
 
 def mail_headers(d: Draft, sender: str, subject: str) -> list[str]:
     """From/To/Date/Subject lines in a varied order and style."""
-    name = lender(d)
+    name = d.lender
     frm = d.pick(
         f"{name} <{sender}@{domain(name)}>",
         f"{sender}@{domain(name)}",
@@ -105,13 +74,6 @@ def mail_headers(d: Draft, sender: str, subject: str) -> list[str]:
     if d.chance(0.7):
         lines.insert(d.pick(1, 2, 3), f"{d.pick('Date', 'Sent')}: {header_date(d.s.as_of, d.rng)}")
     return [*lines, ""]
-
-
-def past_due_date(d: Draft) -> dt.date:
-    """The due date before the next one: the payment a past-due amount comes from."""
-    due = d.s.next_payment_due_date
-    month, year = (due.month - 2) % 12 + 1, due.year - (1 if due.month == 1 else 0)
-    return dt.date(year, month, min(due.day, 28))
 
 
 def relative_due(d: Draft) -> str | None:
@@ -204,10 +166,7 @@ def other_account(d: Draft) -> tuple[str, str] | None:
     if s.other_account_last4 == s.last4:
         return None
     d.tag("other_account")
-    product = s.other_account_product
-    if not typed(d) and product == "credit card":  # would read as naming the account's type
-        product = "savings account"
-    return product, d.pick(
+    return s.other_account_product, d.pick(
         f"ending in {s.other_account_last4}",
         f"ending {s.other_account_last4}",
         f"x{s.other_account_last4}",
@@ -223,10 +182,10 @@ def collateral_phrase(d: Draft) -> str | None:
     """What secures or relates to the loan (vehicle, property, school), when the type may be
     said; None otherwise."""
     s = d.s
-    if not s.collateral or not typed(d):
+    if not s.collateral or not d.says("liability_type"):
         return None
     if s.liability_type == "auto_loan":
-        return str(d.pick(f"your {s.collateral}", f"the {s.collateral}", f"{s.collateral}"))
+        return d.pick(f"your {s.collateral}", f"the {s.collateral}", f"{s.collateral}")
     if s.liability_type == "mortgage":
         return f"the property at {s.collateral}"
     if s.liability_type == "student_loan":
@@ -254,8 +213,3 @@ def clock(rng: random.Random, twelve_hour: bool | None = None) -> Callable[[int]
 def phone(rng: random.Random) -> str:
     """A toll-free customer-service number."""
     return f"1-{rng.choice(('800', '888', '877', '866'))}-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
-
-
-def delta_amount(rng: random.Random, low: int, high: int) -> Decimal:
-    """A random positive amount in dollars and cents."""
-    return cents(Decimal(rng.randint(low, high)) + Decimal(rng.randint(0, 99)) / 100)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from protege.corpus.dates import fmt_date
+from protege.corpus.dates import add_months, fmt_date
 from protege.corpus.draft import Draft
 from protege.corpus.kinds._letter_parts import (
     DISCLAIMERS,
@@ -27,14 +27,11 @@ from protege.corpus.kinds._web import (
     account_ref,
     city_line,
     digits,
-    lender,
     pairs_block,
     phone,
     product_label,
-    typed,
 )
 from protege.corpus.registry import template
-from protege.corpus.scenario import _add_months
 
 DEALERS = (
     "Riverside Motors",
@@ -50,10 +47,10 @@ DEALERS = (
 def dealer_payoff(d: Draft) -> str:
     """A payoff quote faxed to a dealership taking the vehicle in trade: requester block,
     vehicle and VIN, figures, title-release terms."""
-    s, car = d.s, typed(d)
+    s, car = d.s, d.says("liability_type")
     requester = d.pick(*DEALERS) if car else d.pick(*NEW_LENDERS)
     head = [
-        lender(d).upper(),
+        d.lender.upper(),
         d.pick(
             "DEALER PAYOFF QUOTE",
             "PAYOFF QUOTE — TRADE-IN",
@@ -134,7 +131,7 @@ def dealer_payoff(d: Draft) -> str:
 def mortgage_statement(d: Draft) -> str:
     """A mortgage payoff statement: loan data block, payoff calculation, an escrow section
     (balance refunded after payoff, scheduled disbursements), remittance and release terms."""
-    s, home = d.s, typed(d)
+    s, home = d.s, d.says("liability_type")
     out = [
         "\n".join(letterhead(d)),
         d.pick(
@@ -157,9 +154,7 @@ def mortgage_statement(d: Draft) -> str:
         info.append(("Property address", s.collateral))
     if d.says("interest_rate") and d.chance(0.7):
         info.append(("Interest rate", d.rate()))
-    info.append(
-        ("Interest paid to", fmt_date(_add_months(s.next_payment_due_date, -1), "us_slash"))
-    )
+    info.append(("Interest paid to", fmt_date(s.previous_due_date, "us_slash")))
     if d.says("next_payment_due_date") and d.chance(0.6):
         info.append(
             ("Next payment due", d.date("next_payment_due_date", d.pick("us_slash", "long", "iso")))
@@ -189,7 +184,7 @@ def mortgage_statement(d: Draft) -> str:
             f"Escrow balance: {d.money('escrow_balance')}. {d.pick('Escrow funds are not deducted from the payoff amount; any balance remaining after payoff will be refunded to you within 20 business days.', 'This balance has not been applied to the payoff. It will be refunded after the loan is paid in full.')}"
         )
     if home and s.escrow_disbursement is not None and d.chance(0.6):
-        due = _add_months(s.as_of, 1)
+        due = add_months(s.as_of, 1)
         escrow.append(
             f"Scheduled disbursement: {s.escrow_disbursement_what} of {d.fmt(s.escrow_disbursement)} due {letter_date(d, due)}. If the payoff is not received before then, the disbursement will be paid from escrow and the refund reduced."
         )
@@ -210,9 +205,9 @@ def mortgage_statement(d: Draft) -> str:
 def student_loan_payoff(d: Draft) -> str:
     """A student-loan payoff verification for a refinancing lender: borrower identifiers
     (SSN last four as a distractor), a one-row loan table, validity and remittance."""
-    s, school = d.s, typed(d)
+    s, school = d.s, d.says("liability_type")
     out = [
-        lender(d),
+        d.lender,
         d.pick(
             "LOAN PAYOFF VERIFICATION",
             "Payoff Letter — Education Loan" if school else "Payoff Letter",
@@ -267,7 +262,7 @@ def student_loan_payoff(d: Draft) -> str:
         out.append(status)
     out.append(
         d.pick(
-            f"Send payoff funds to {lender(d)}, Attn: Payoff Processing, P.O. Box {digits(d, 5)}, {city_line(d)}. Include the borrower's name and Loan ID.",
+            f"Send payoff funds to {d.lender}, Attn: Payoff Processing, P.O. Box {digits(d, 5)}, {city_line(d)}. Include the borrower's name and Loan ID.",
             "Payoff funds may be sent by wire or by check. Include the Loan ID on all remittances so funds are applied correctly.",
         )
     )
@@ -286,7 +281,7 @@ def student_loan_payoff(d: Draft) -> str:
 def personal_loan_payoff(d: Draft) -> str:
     """An online lender's friendly payoff letter: the headline amount first, an optional
     breakdown, and the ways to pay (online, ACH, check)."""
-    s, name = d.s, lender(d)
+    s, name = d.s, d.lender
     out = [
         name,
         d.pick("Your payoff letter", "Payoff Quote", "Loan payoff information"),

@@ -9,7 +9,6 @@ import json
 from protege.corpus.dates import fmt_date
 from protege.corpus.draft import Draft
 from protege.corpus.kinds._portal_parts import (
-    LOANS,
     Pair,
     cell_money,
     facts,
@@ -26,16 +25,13 @@ from protege.corpus.kinds._web import (
     footer,
     greeting,
     last_paid,
-    lender,
     nav_menu,
     pairs_block,
-    pick_text,
     product_label,
     recent,
     stated,
-    typed,
 )
-from protege.corpus.registry import template
+from protege.corpus.registry import LOANS, template
 
 TYPE_CODES = {
     "auto_loan": ("AUTO_LOAN", "AUTO", "VEHICLE_LOAN"),
@@ -104,7 +100,7 @@ def payoff_quote(d: Draft) -> str:
     """The result page of the 'request a payoff quote' flow, with an itemized breakdown."""
     s = d.s
     out = [
-        lender(d),
+        d.lender,
         nav_menu(d),
         d.pick("Payoff quote", "Request a Payoff Quote", "Get your payoff amount"),
     ]
@@ -187,7 +183,9 @@ def multi_account(d: Draft) -> str:
     other_last4 = s.other_account_last4 if s.other_account_last4 != s.last4 else digits(d, 4)
     other = s.other_account_product
     if other == "credit card" and (
-        s.liability_type == "credit_card" or not d.says("account_last4") or not typed(d)
+        s.liability_type == "credit_card"
+        or not d.says("account_last4")
+        or not d.says("liability_type")
     ):
         other = "checking account"
     other_label = (
@@ -204,7 +202,7 @@ def multi_account(d: Draft) -> str:
     if d.chance(0.5):
         tiles.reverse()
     out = [
-        lender(d),
+        d.lender,
         nav_menu(d),
         greeting(d),
         f"{d.pick('Your accounts', 'Accounts overview', 'All accounts')} (2)",
@@ -242,7 +240,7 @@ def _json_value(d: Draft, key: str) -> str | None:
 def json_widget(d: Draft) -> str:
     """A terse API/JSON widget dump, as captured from a portal's network tab."""
     s = d.s
-    if typed(d):
+    if d.says("liability_type"):
         type_code = d.product(d.pick(*TYPE_CODES[s.liability_type]))
     else:
         type_code = "ACCOUNT" if is_card(d) else d.pick("LOAN", "INSTALLMENT")
@@ -273,7 +271,7 @@ def json_widget(d: Draft) -> str:
             continue
         if key.startswith(("payoff_good", "per_diem")) and "payoff_amount" not in d.fields:
             continue
-        if key == "escrow_balance" and not typed(d):  # escrow names a mortgage
+        if key == "escrow_balance" and not d.says("liability_type"):  # escrow names a mortgage
             continue
         value = _json_value(d, key)
         if value is not None:
@@ -371,7 +369,7 @@ def alerts_inbox(d: Draft) -> str:
         lines.append(
             f"{'● ' if day >= s.as_of - dt.timedelta(days=2) else '  '}{fmt_date(day, style)}  {text}"
         )
-    return "\n".join([lender(d), *lines, footer(d) if d.chance(0.5) else ""])
+    return "\n".join([d.lender, *lines, footer(d) if d.chance(0.5) else ""])
 
 
 @template("portal", "quick_view")
@@ -393,4 +391,4 @@ def quick_view(d: Draft) -> str:
             )
     if d.says("past_due_amount") and d.s.past_due_amount == 0 and d.chance(0.3):
         bits.append(f"Past due {d.past_due('$0.00')}")
-    return pick_text(d, " | ", " · ", "  ").join(bits)
+    return d.pick(" | ", " · ", "  ").join(bits)

@@ -9,20 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from protege.corpus.dates import add_months
 from protege.corpus.draft import Draft
 from protege.corpus.kinds._web import (
     CELL_DATES,
     CELL_MONEY,
     last_paid,
-    pick_text,
     recent,
     stated,
-    typed,
 )
 from protege.corpus.money import cents, fmt_rate
-from protege.corpus.scenario import _add_months
 
-LOANS = ("auto_loan", "mortgage", "student_loan", "personal_loan")
 Pair = tuple[str, str]
 
 
@@ -44,9 +41,8 @@ def cell_date(d: Draft, key: str) -> str:
 def balance_label(d: Draft) -> str:
     """A label for the balance; for loans every one of them means the principal."""
     if is_card(d):
-        return pick_text(d, "Current balance", "Current Balance", "Balance")
-    return pick_text(
-        d,
+        return d.pick("Current balance", "Current Balance", "Balance")
+    return d.pick(
         "Principal balance",
         "Current principal balance",
         "Unpaid principal balance",
@@ -59,9 +55,8 @@ def balance_label(d: Draft) -> str:
 def payment_label(d: Draft) -> str:
     """A label for the regular (loans) or minimum (cards) payment, never a total due."""
     if is_card(d):
-        return pick_text(d, "Minimum payment due", "Minimum payment", "Min. payment due")
-    return pick_text(
-        d,
+        return d.pick("Minimum payment due", "Minimum payment", "Min. payment due")
+    return d.pick(
         "Monthly payment",
         "Regular payment",
         "Next payment amount",
@@ -125,7 +120,8 @@ def facts(d: Draft) -> list[Pair]:
         )
     if d.chance(0.6) and (pair := past_due_pair(d)):
         rows.append(pair)
-    if typed(d) and d.says("escrow_balance") and d.chance(0.8):  # "escrow" names a mortgage
+    # "escrow" names a mortgage
+    if d.says("liability_type") and d.says("escrow_balance") and d.chance(0.8):
         rows.append(
             (
                 d.pick("Escrow balance", "Escrow account balance", "Current escrow balance"),
@@ -162,7 +158,7 @@ def payoff_pairs(d: Draft) -> list[Pair]:
 def collateral_pairs(d: Draft) -> list[Pair]:
     """Vehicle and VIN, property address or school, only where the type may be stated."""
     s = d.s
-    if not typed(d) or s.collateral is None:
+    if not d.says("liability_type") or s.collateral is None:
         return []
     if s.liability_type == "auto_loan":
         rows = [("Vehicle", s.collateral)]
@@ -183,7 +179,7 @@ def history(d: Draft, count: int) -> list[tuple[dt.date, str, Decimal]]:
     last = s.last_payment_date or recent(d, 10, 30)
     rows = []
     for i in range(count):
-        day = _add_months(last, -i) if i else last
+        day = add_months(last, -i) if i else last
         amount = (
             last_paid(d)
             if not is_card(d)

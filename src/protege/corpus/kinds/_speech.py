@@ -21,25 +21,10 @@ from protege.corpus.draft import Draft
 from protege.corpus.money import fmt_rate, spoken_money, spoken_rate
 from protege.corpus.noise import disfluent
 
-LOANS = ("auto_loan", "mortgage", "student_loan", "personal_loan")
 CARD = "credit_card"
-# Lenders named for several products: used when the source must not reveal the type.
-NEUTRAL_SERVICERS = ("Lakeshore Credit Union", "First Cardinal Bank", "Tri-County Financial")
 # Date styles a transcriber writes for something said aloud.
 SPOKEN_DATE_STYLES = ("long", "ordinal", "ordinal", "month_day", "ordinal_of", "weekday")
 _ASR_DROP = re.compile(r"[,.?!;:\"()\[\]]|—| - ")
-
-
-def says_last4(d: Draft) -> bool:
-    """Whether the source may state the account's last four digits.
-
-    ``d.says("account_last4")`` looks up ``Scenario.account_last4``, which does not exist (the
-    scenario has ``last4``), so it is always False; this asks the intended question.
-    """
-    if "account_last4" in d.withheld:
-        d.skipped.add("account_last4")
-        return False
-    return True
 
 
 @dataclass
@@ -69,11 +54,7 @@ class Call:
         s = d.s
         self.d = d
         self.typed = d.says("liability_type")
-        self.co = (
-            s.servicer
-            if self.typed or s.servicer in NEUTRAL_SERVICERS
-            else d.pick(*NEUTRAL_SERVICERS)
-        )
+        self.co = d.lender
         self.rep2_name = d.pick(*[n for n in names.REP_NAMES if n != s.rep])
         self.asr = asr
         self.stamps = stamps or d.pick("none", "none", "bracket", "bare", "paren", "short")
@@ -304,7 +285,7 @@ class Call:
 def phone(d: Draft) -> str:
     """A fictional toll-free number (555-01xx is reserved for fiction)."""
     n = d.rng.randint(100, 199)
-    return str(d.pick(f"1-800-555-0{n}", f"(888) 555-0{n}", f"877-555-0{n}"))
+    return d.pick(f"1-800-555-0{n}", f"(888) 555-0{n}", f"877-555-0{n}")
 
 
 def birth_date(call: Call) -> str:
@@ -378,7 +359,7 @@ def pay_word(d: Draft) -> str:
     """What the regular payment is called for this product."""
     if d.s.liability_type == "credit_card":
         return "minimum payment"
-    return str(d.pick("monthly payment", "regular payment", "payment", "monthly installment"))
+    return d.pick("monthly payment", "regular payment", "payment", "monthly installment")
 
 
 def said(d: Draft, key: str, p_spoken: float = 0.3) -> str:
@@ -391,8 +372,8 @@ def said(d: Draft, key: str, p_spoken: float = 0.3) -> str:
 def balance_name(d: Draft) -> str:
     """What the balance is called: the principal for loans, the current balance for cards."""
     if d.s.liability_type == CARD:
-        return str(d.pick("current balance", "balance", "current balance"))
-    return str(d.pick("principal balance", "principal balance", "balance", "unpaid principal"))
+        return d.pick("current balance", "balance", "current balance")
+    return d.pick("principal balance", "principal balance", "balance", "unpaid principal")
 
 
 def rate_line(c: Call, spoken: bool = False) -> str:
@@ -408,7 +389,7 @@ def rate_line(c: Call, spoken: bool = False) -> str:
         if s.cash_advance_apr is not None and d.chance(0.7):
             line += f", and cash advances are at {c.keep(say_rate(s.cash_advance_apr))}"
         return line + "."
-    line = str(d.pick(f"Your interest rate is {rate}, fixed.", f"The note rate on that is {rate}."))
+    line = d.pick(f"Your interest rate is {rate}, fixed.", f"The note rate on that is {rate}.")
     if s.apr is not None and d.chance(0.6):
         line += (
             f" The APR on your disclosure was {c.keep(say_rate(s.apr))}, that includes the fees."

@@ -19,12 +19,10 @@ def other_account(call: Call, spoken: bool = False) -> str:
     last4 = spoken_digits(s.other_account_last4) if spoken else s.other_account_last4
     bal = call.keep(amount(d, s.other_account_balance, spoken))
     call.keep(f"ending in {last4}")
-    return str(
-        d.pick(
-            f"I also see a {s.other_account_product} ending in {last4} under your name, that one's at {bal}.",
-            f"And just so you know, your {s.other_account_product} ending in {last4} shows {bal}, but that's separate.",
-            f"There's a second account on your profile, a {s.other_account_product} ending in {last4}, balance {bal}; I'm leaving that one alone.",
-        )
+    return d.pick(
+        f"I also see a {s.other_account_product} ending in {last4} under your name, that one's at {bal}.",
+        f"And just so you know, your {s.other_account_product} ending in {last4} shows {bal}, but that's separate.",
+        f"There's a second account on your profile, a {s.other_account_product} ending in {last4}, balance {bal}; I'm leaving that one alone.",
     )
 
 
@@ -32,25 +30,19 @@ def reason(c: Call, prod: str) -> str:
     """Why the caller wants a payoff, in terms that do not reveal the type when untyped."""
     d, kind = c.d, c.d.s.liability_type
     if c.typed and kind == "auto_loan":
-        return str(
-            d.pick(
-                f"I'm trading in the car and need a payoff on my {prod}.",
-                f"I'm selling the car privately and need to pay off the {prod}.",
-            )
+        return d.pick(
+            f"I'm trading in the car and need a payoff on my {prod}.",
+            f"I'm selling the car privately and need to pay off the {prod}.",
         )
     if c.typed and kind == "mortgage":
-        return str(
-            d.pick(
-                f"we're refinancing and the lender needs a payoff on the {prod}.",
-                f"we're selling the house, I need the payoff on our {prod}.",
-            )
+        return d.pick(
+            f"we're refinancing and the lender needs a payoff on the {prod}.",
+            f"we're selling the house, I need the payoff on our {prod}.",
         )
-    return str(
-        d.pick(
-            f"I want to pay off my {prod}, I need the exact amount.",
-            f"I'm consolidating and need a payoff quote on my {prod}.",
-            f"I got a bonus and I'd like to pay off the {prod}.",
-        )
+    return d.pick(
+        f"I want to pay off my {prod}, I need the exact amount.",
+        f"I'm consolidating and need a payoff quote on my {prod}.",
+        f"I got a bonus and I'd like to pay off the {prod}.",
     )
 
 

@@ -108,14 +108,14 @@ def card_full_statement(d: Draft) -> str:
     """A full credit card statement: summary, payment information, warnings, transactions,
     interest charge calculation and year-to-date totals."""
     s = d.s
-    ms = str(d.pick("usd", "usd", "usd", "usd_space", "commas"))
-    ds = str(d.pick("us_slash", "us_slash", "us_slash_short", "short_month"))
+    ms = d.pick("usd", "usd", "usd", "usd_space", "commas")
+    ds = d.pick("us_slash", "us_slash", "us_slash_short", "short_month")
     cyc = _Cycle(d)
     sh = Sheet(d, scanned=d.chance(0.2))
 
-    sh.say(sp.servicer_name_line(d))
+    sh.say(d.lender)
     sh.add(sp.title(d, d.chance(0.5), neutral="Monthly Statement"))
-    number = sp.acct(d, str(d.pick("masked", "stars", "x")))
+    number = sp.acct(d, d.pick("masked", "stars", "x"))
     if number:
         sh.add(sh.t("Account Number: ") + number)
     sh.say(f"Opening/Closing Date {sp.fd(cyc.open, ds)} - {sp.fd(cyc.close, ds)}")
@@ -138,7 +138,7 @@ def card_full_statement(d: Draft) -> str:
     if d.says("credit_limit"):
         summary.append(
             (
-                sh.t(str(d.pick("Credit Limit", "Credit Line", "Total Credit Line"))),
+                sh.t(d.pick("Credit Limit", "Credit Line", "Total Credit Line")),
                 d.money("credit_limit", ms),
             )
         )
@@ -194,9 +194,7 @@ def card_full_statement(d: Draft) -> str:
     for amount in split_amount(cyc.purchases, d.rng.randint(2, 6), d):
         day = cyc.open + dt.timedelta(days=d.rng.randint(0, cyc.days - 1))
         post = min(day + dt.timedelta(days=d.rng.randint(0, 2)), cyc.close)
-        rows.append(
-            [f"{day:%m/%d}", f"{post:%m/%d}", str(d.pick(*_MERCHANTS)), d.fmt(amount, "commas")]
-        )
+        rows.append([f"{day:%m/%d}", f"{post:%m/%d}", d.pick(*_MERCHANTS), d.fmt(amount, "commas")])
     if cyc.fees:
         rows.append(
             [f"{cyc.close:%m/%d}", f"{cyc.close:%m/%d}", "LATE FEE", d.fmt(cyc.fees, "commas")]
@@ -234,7 +232,7 @@ def card_full_statement(d: Draft) -> str:
         calc = [
             [
                 sh.t("Purchases"),
-                d.rate(str(d.pick("pct", "pct"))) + " (v)",
+                d.rate(d.pick("pct", "pct")) + " (v)",
                 d.fmt(subject, ms),
                 d.fmt(cyc.interest, ms),
             ],
@@ -272,11 +270,7 @@ def card_full_statement(d: Draft) -> str:
         other = sp.other_account(d, ms)
         if other:
             sh.blank()
-            sh.add(
-                sh.t(f"Also at {sp.servicer_name_line(d)}: your {other[0]}, balance ")
-                + other[1]
-                + "."
-            )
+            sh.add(sh.t(f"Also at {d.lender}: your {other[0]}, balance ") + other[1] + ".")
     return sh.render()
 
 
@@ -284,15 +278,15 @@ def card_full_statement(d: Draft) -> str:
 def card_scanned_compact(d: Draft) -> str:
     """A scanned one-page card summary: OCR noise, limits side by side, APR list, warning."""
     s = d.s
-    ms = str(d.pick("usd", "usd", "usd_space", "commas", "usd_nocomma"))
-    ds = str(d.pick("us_slash", "long", "short_month", "dash_text"))
+    ms = d.pick("usd", "usd", "usd_space", "commas", "usd_nocomma")
+    ds = d.pick("us_slash", "long", "short_month", "dash_text")
     cyc = _Cycle(d)
     sh = Sheet(d, scanned=True, rate=float(d.pick(0.02, 0.04)))
 
-    sh.add(sh.t(sp.servicer_name_line(d).upper()) + "    " + sp.title(d, True, neutral="STATEMENT"))
+    sh.add(sh.t(d.lender.upper()) + "    " + sp.title(d, True, neutral="STATEMENT"))
     bits = [sh.t("Closing Date ") + sp.fd(cyc.close, ds)]
-    if sp.has_last4(d):
-        bits.insert(0, sh.t("Account ") + d.last4(str(d.pick("ending", "stars", "x"))))
+    if d.says("account_last4"):
+        bits.insert(0, sh.t("Account ") + d.last4(d.pick("ending", "stars", "x")))
     sh.add("   ".join(bits))
     sh.say(s.borrower.upper())
     sh.add("=" * 60)
@@ -302,7 +296,7 @@ def card_scanned_compact(d: Draft) -> str:
     if d.says("current_balance"):
         left.append(
             (
-                sh.t(str(d.pick("New Balance", "Statement Balance", "New Balance Total"))),
+                sh.t(d.pick("New Balance", "Statement Balance", "New Balance Total")),
                 sh.money("current_balance", ms),
             )
         )
@@ -326,7 +320,7 @@ def card_scanned_compact(d: Draft) -> str:
     if d.says("interest_rate"):
         sh.say("Annual Percentage Rates")
         sh.add(
-            sh.t("  Purchases ") + d.rate(str(d.pick("pct", "pct3"))),
+            sh.t("  Purchases ") + d.rate(d.pick("pct", "pct3")),
             sh.t("  Cash Advances ") + fmt_rate(s.cash_advance_apr or D("29.99")),
             sh.t("  Penalty APR ") + fmt_rate(s.penalty_apr or D("29.99")),
         )
@@ -343,5 +337,5 @@ def card_scanned_compact(d: Draft) -> str:
     )
     if d.chance(0.5):
         sh.say(f"Rewards: {d.rng.randint(120, 9000):,} points earned to date. Redeem online.")
-    sh.say(str(d.pick("Page 1 of 3", "Pg 1/2", "-- continued --")))
+    sh.say(d.pick("Page 1 of 3", "Pg 1/2", "-- continued --"))
     return sh.render()

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from protege.corpus.dates import add_months
 from protege.corpus.draft import Draft
 from protege.corpus.kinds import _statement_parts as sp
-from protege.corpus.kinds._layout import Sheet, add_months, box, pad, statement_date, table
+from protege.corpus.kinds._layout import Sheet, box, pad, statement_date, table
 from protege.corpus.money import fmt_money
 from protege.corpus.registry import template
 
@@ -31,17 +32,17 @@ def auto_loan_summary(d: Draft) -> str:
     sh = Sheet(d, scanned=d.chance(0.2), width=50)
     stmt = statement_date(d)
     fees = sp.late_fee_charged(d, stmt, grace=10)
-    style = str(d.pick("ascii", "rule", "double"))
+    style = d.pick("ascii", "rule", "double")
 
-    sh.say(sp.servicer_name_line(d).upper(), f"Customer Care {sp.phone(d)}  |  {sp.web(d)}")
+    sh.say(d.lender.upper(), f"Customer Care {sp.phone(d)}  |  {sp.web(d)}")
     sh.add(sp.title(d, d.chance(0.4)))
     sh.kv("Statement Date", sp.fd(stmt, ds), 40)
     number = sp.acct(d)
     if number:
-        sh.kv(str(d.pick("Account Number", "Account #", "Contract Number")), number, 40)
+        sh.kv(d.pick("Account Number", "Account #", "Contract Number"), number, 40)
     sh.blank()
     sh.say(*sp.mailing(d, d.chance(0.6)))
-    if sp.typed(d) and s.collateral:
+    if d.says("liability_type") and s.collateral:
         sh.add(
             sh.t("Vehicle: ")
             + s.collateral
@@ -57,7 +58,7 @@ def auto_loan_summary(d: Draft) -> str:
     rate_label = (
         "Contract Rate"
         if s.apr is not None
-        else str(d.pick("Interest Rate", "Annual Percentage Rate", "APR", "Contract Rate"))
+        else d.pick("Interest Rate", "Annual Percentage Rate", "APR", "Contract Rate")
     )
     loan += [
         pad(sh.t(label), value, 46)
@@ -72,11 +73,7 @@ def auto_loan_summary(d: Draft) -> str:
     if d.says("current_balance"):
         loan.append(
             pad(
-                sh.t(
-                    str(
-                        d.pick("Principal Balance", "Current Principal Balance", "Unpaid Principal")
-                    )
-                ),
+                sh.t(d.pick("Principal Balance", "Current Principal Balance", "Unpaid Principal")),
                 d.money("current_balance", ms),
                 46,
             )
@@ -90,7 +87,7 @@ def auto_loan_summary(d: Draft) -> str:
     if d.says("next_payment_amount"):
         pay.append(
             pad(
-                sh.t(str(d.pick("Current Payment", "Monthly Payment", "Scheduled Payment"))),
+                sh.t(d.pick("Current Payment", "Monthly Payment", "Scheduled Payment")),
                 d.money("next_payment_amount", ms),
                 46,
             )
@@ -120,14 +117,14 @@ def auto_loan_summary(d: Draft) -> str:
         rows.append(row)
     if fees:
         row = [
-            sp.fd(sp.last_due(d) + dt.timedelta(days=10), ds),
+            sp.fd(s.previous_due_date + dt.timedelta(days=10), ds),
             sh.t("Late Charge"),
             d.fmt(fees, ms),
             "",
             "",
         ]
         rows.append(row + ([""] if with_bal else []))
-    sh.say(str(d.pick("TRANSACTION HISTORY", "Recent Transactions", "ACCOUNT ACTIVITY")))
+    sh.say(d.pick("TRANSACTION HISTORY", "Recent Transactions", "ACCOUNT ACTIVITY"))
     sh.add(*table([sh.t(h) for h in head], rows, "ll" + "r" * (len(head) - 2)))
     sh.blank()
 
@@ -140,19 +137,17 @@ def auto_loan_summary(d: Draft) -> str:
             line += sh.t(" Per diem after that date: ") + d.money("per_diem", ms) + "."
         sh.add(line)
     sh.say(
-        str(
-            d.pick(
-                "Payments received after 6 p.m. CT post the next business day.",
-                "Save time: enroll in automatic payments online.",
-                *(
-                    (
-                        "Your vehicle must remain insured as required by your contract.",
-                        "Ask about GAP protection and extended service contracts.",
-                    )
-                    if sp.typed(d)
-                    else ()
-                ),
-            )
+        d.pick(
+            "Payments received after 6 p.m. CT post the next business day.",
+            "Save time: enroll in automatic payments online.",
+            *(
+                (
+                    "Your vehicle must remain insured as required by your contract.",
+                    "Ask about GAP protection and extended service contracts.",
+                )
+                if d.says("liability_type")
+                else ()
+            ),
         )
     )
     return sh.render()
@@ -163,31 +158,28 @@ def auto_ocr_scan(d: Draft) -> str:
     """A scanned paper installment-loan statement: dot leaders, OCR noise, accrued-interest,
     last-payment and YTD distractors, page furniture."""
     s = d.s
-    ms = str(d.pick("usd", "usd", "usd_space", "commas"))
-    ds = str(d.pick("us_slash", "us_slash_short", "dash_text", "short_month"))
+    ms = d.pick("usd", "usd", "usd_space", "commas")
+    ds = d.pick("us_slash", "us_slash_short", "dash_text", "short_month")
     sh = Sheet(d, scanned=True, width=58, rate=float(d.pick(0.02, 0.04, 0.06)))
     stmt = statement_date(d)
     fees = sp.late_fee_charged(d, stmt, grace=10)
-    fill = str(d.pick(".", ".", "_", " "))
+    fill = d.pick(".", ".", "_", " ")
 
     def kv(label: str, value: str) -> None:
         sh.kv(label, value, 58, fill)
 
-    sh.add(
-        sh.t(sp.servicer_name_line(d).upper())
-        + str(d.pick("            Page 1 of 2", "", "     1/2"))
-    )
+    sh.add(sh.t(d.lender.upper()) + d.pick("            Page 1 of 2", "", "     1/2"))
     sh.add(sp.title(d, True, neutral="INSTALLMENT LOAN STATEMENT"))
     sh.add("-" * 58 if d.chance(0.5) else "_" * 58)
     kv("Account Holder", s.borrower.upper())
-    number = sp.acct(d, str(d.pick("full", "masked")))
+    number = sp.acct(d, d.pick("full", "masked"))
     if number:
         kv("Account Number", number)
     kv(
         "Statement Period",
         f"{sp.fd(add_months(stmt, -1) + dt.timedelta(days=1), ds)} - {sp.fd(stmt, ds)}",
     )
-    if sp.typed(d) and s.collateral and s.liability_type == "auto_loan":
+    if d.says("liability_type") and s.collateral and s.liability_type == "auto_loan":
         kv("Collateral", s.collateral.upper())
     sh.add("-" * 58)
     sh.say("BALANCE INFORMATION")
@@ -195,20 +187,20 @@ def auto_ocr_scan(d: Draft) -> str:
         kv("Original Amount Financed", d.fmt(s.original_amount, ms))
     if d.says("current_balance"):
         kv(
-            str(d.pick("Principal Balance", "Unpaid Principal Bal", "Current Balance")),
+            d.pick("Principal Balance", "Unpaid Principal Bal", "Current Balance"),
             sh.money("current_balance", ms),
         )
         if d.chance(0.5):
             kv("Interest Accrued Since Last Pmt", d.fmt(s.accrued_interest, ms))
             kv("Balance Incl. Accrued Interest", d.fmt(s.current_balance + s.accrued_interest, ms))
     for label, value in sp.rate_pairs(
-        d, str(d.pick("Interest Rate", "Simple Interest Rate", "Annual Rate"))
+        d, d.pick("Interest Rate", "Simple Interest Rate", "Annual Rate")
     ):
         kv(label, value)
     sh.say("PAYMENT INFORMATION")
     if d.says("next_payment_amount"):
         kv(
-            str(d.pick("Payment Amount", "Regular Payment", "Installment Amount")),
+            d.pick("Payment Amount", "Regular Payment", "Installment Amount"),
             sh.money("next_payment_amount", ms),
         )
     if d.says("next_payment_due_date"):
@@ -248,7 +240,7 @@ def auto_ocr_scan(d: Draft) -> str:
             kv(other[0], other[1])
     sh.blank()
     sh.say(
-        str(d.pick("- 1 -", "Page 1", "CONTINUED ON REVERSE", "")),
+        d.pick("- 1 -", "Page 1", "CONTINUED ON REVERSE", ""),
         "NOTICE: Interest is calculated on a simple interest basis. Paying early reduces",
         "the interest you pay; paying late increases it. See reverse for important information.",
     )
@@ -262,12 +254,12 @@ def student_loan_group(d: Draft) -> str:
     ms, ds = sp.money_style(d), sp.date_style(d)
     sh = Sheet(d, scanned=d.chance(0.2), width=60)
     stmt = statement_date(d)
-    group = str(d.pick("AA", "A", "01", "G1", "B"))
+    group = d.pick("AA", "A", "01", "G1", "B")
 
-    sh.say(sp.servicer_name_line(d), sp.phone(d))
+    sh.say(d.lender, sp.phone(d))
     sh.add(sp.title(d, d.chance(0.4)))
     sh.kv("Statement Date", sp.fd(stmt, ds))
-    number = sp.acct(d, str(d.pick("full", "full", "masked")))
+    number = sp.acct(d, d.pick("full", "full", "masked"))
     if number:
         sh.kv("Account Number", number)
     sh.say(f"Borrower: {s.borrower}")
@@ -283,10 +275,10 @@ def student_loan_group(d: Draft) -> str:
         if s.past_due_amount > 0 and sp.total_due_ok(d):
             due.append(pad(sh.t("Total Amount Due"), sp.total_text(d, D(0), ms), 44))
     if due:
-        sh.add(*box(sh.t("Amount Due"), due, 46, str(d.pick("ascii", "rule"))))
+        sh.add(*box(sh.t("Amount Due"), due, 46, d.pick("ascii", "rule")))
         sh.blank()
 
-    sh.say(f"Loan Group {group}" + str(d.pick("  (1 loan)", "", " - Repayment")))
+    sh.say(f"Loan Group {group}" + d.pick("  (1 loan)", "", " - Repayment"))
     head = [
         "Loan",
         "Disbursed",
@@ -301,7 +293,7 @@ def student_loan_group(d: Draft) -> str:
         d.fmt(s.original_amount or D(0), ms),
         d.money("current_balance", ms) if d.says("current_balance") else "",
         d.fmt(s.accrued_interest, ms) if d.says("current_balance") else "",
-        d.rate(str(d.pick("pct", "pct3"))) if d.says("interest_rate") else "",
+        d.rate(d.pick("pct", "pct3")) if d.says("interest_rate") else "",
     ]
     keep = [i for i, cell in enumerate(cells) if cell]
     sh.add(
@@ -311,7 +303,7 @@ def student_loan_group(d: Draft) -> str:
             "l" * 2 + "r" * (len(keep) - 2),
         )
     )
-    if sp.typed(d) and s.collateral:
+    if d.says("liability_type") and s.collateral:
         sh.say(
             f"School: {s.collateral}   Loan type: {d.pick('Undergraduate', 'Graduate', 'Private Consolidation')}"
         )
@@ -342,18 +334,16 @@ def student_loan_group(d: Draft) -> str:
     sh.add(
         sh.t(f"Interest paid in {s.as_of.year}: ")
         + d.fmt(s.ytd_interest, ms)
-        + sh.t(" (may be tax deductible; see Form 1098-E)" if sp.typed(d) else "")
+        + sh.t(" (may be tax deductible; see Form 1098-E)" if d.says("liability_type") else "")
     )
     sh.blank()
     sh.say(
-        str(
-            d.pick(
-                "Auto-debit enrollment may reduce your interest rate by 0.25%. Call us to enroll.",
-                "Having trouble paying? Ask about deferment, forbearance and income-driven options."
-                if sp.typed(d)
-                else "Having trouble paying? Call us to discuss your options.",
-                "Keep your contact information current so you don't miss important notices.",
-            )
+        d.pick(
+            "Auto-debit enrollment may reduce your interest rate by 0.25%. Call us to enroll.",
+            "Having trouble paying? Ask about deferment, forbearance and income-driven options."
+            if d.says("liability_type")
+            else "Having trouble paying? Call us to discuss your options.",
+            "Keep your contact information current so you don't miss important notices.",
         )
     )
     return sh.render()
@@ -364,14 +354,14 @@ def installment_loan_statement(d: Draft) -> str:
     """A modern PDF e-statement extracted to text: friendly headline, amount due, loan details,
     activity with principal/interest split, autopay from another account, payoff estimate."""
     s = d.s
-    ms = str(d.pick("usd", "usd", "commas", "plain", "usd_nocomma"))
-    ds = str(d.pick("short_month", "long", "iso", "us_slash"))
+    ms = d.pick("usd", "usd", "commas", "plain", "usd_nocomma")
+    ds = d.pick("short_month", "long", "iso", "us_slash")
     sh = Sheet(d, width=48)
     stmt = statement_date(d)
     month = f"{stmt:%B %Y}"
 
     sh.add(
-        sp.servicer_name_line(d),
+        d.lender,
         f"{d.pick('Monthly statement', 'Statement', 'Your statement')} · {month}",
         "",
     )
@@ -381,7 +371,7 @@ def installment_loan_statement(d: Draft) -> str:
     sh.add(hello, intro + (f" {number}." if number else "."), "")
 
     if d.says("next_payment_amount") or d.says("next_payment_due_date"):
-        sh.add(str(d.pick("AMOUNT DUE", "Payment due", "WHAT YOU OWE THIS MONTH")))
+        sh.add(d.pick("AMOUNT DUE", "Payment due", "WHAT YOU OWE THIS MONTH"))
         owed = d.money("next_payment_amount", ms) if d.says("next_payment_amount") else ""
         when = sp.due_text(d, ds) if d.says("next_payment_due_date") else ""
         sh.add(f"{owed} due {when}" if owed and when else (owed or f"Due {when}"))
@@ -403,40 +393,40 @@ def installment_loan_statement(d: Draft) -> str:
             )
         sh.blank()
 
-    sh.add(str(d.pick("LOAN DETAILS", "Loan details", "About your loan")))
+    sh.add(d.pick("LOAN DETAILS", "Loan details", "About your loan"))
     if number is None:
-        plain = sp.acct(d, str(d.pick("full", "x")))
+        plain = sp.acct(d, d.pick("full", "x"))
         if plain:
             sh.kv("Loan number", plain)
     if d.says("current_balance"):
         sh.kv(
-            str(d.pick("Principal balance", "Remaining principal", "Current principal balance")),
+            d.pick("Principal balance", "Remaining principal", "Current principal balance"),
             d.money("current_balance", ms),
         )
     for label, value in sp.rate_pairs(
-        d, str(d.pick("Interest rate (fixed)", "Interest rate", "Fixed rate")), "APR", "pct"
+        d, d.pick("Interest rate (fixed)", "Interest rate", "Fixed rate"), "APR", "pct"
     ):
         sh.kv(label, value)
     if s.original_amount is not None:
         sh.kv(
-            str(d.pick("Original loan amount", "Amount borrowed", "Loan amount")),
+            d.pick("Original loan amount", "Amount borrowed", "Loan amount"),
             d.fmt(s.original_amount, ms),
         )
     if s.term_months:
         sh.kv("Term", f"{s.term_months} months")
         sh.kv("Payments remaining", str(s.term_months - sp.payments_made(d)))
-    if sp.typed(d) and s.collateral:
+    if d.says("liability_type") and s.collateral:
         sh.kv("Vehicle" if s.liability_type == "auto_loan" else "School", s.collateral)
     sh.blank()
 
-    sh.add(str(d.pick("ACTIVITY SINCE YOUR LAST STATEMENT", "Recent activity", "Transactions")))
+    sh.add(d.pick("ACTIVITY SINCE YOUR LAST STATEMENT", "Recent activity", "Transactions"))
     hist = sp.payment_history(d)[-1:]
     for day, amount, prin, intr, _ in hist:
         sh.add(f"{sp.fd(day, ds)}  Payment  -{d.fmt(amount, ms)}")
         sh.add(f"    to principal {d.fmt(prin, ms)} · to interest {d.fmt(intr, ms)}")
     if s.past_due_amount > 0 and d.chance(0.6):
         sh.add(
-            f"{sp.fd(sp.last_due(d) + dt.timedelta(days=10), ds)}  Late fee  {d.fmt(s.late_fee, ms)}"
+            f"{sp.fd(s.previous_due_date + dt.timedelta(days=10), ds)}  Late fee  {d.fmt(s.late_fee, ms)}"
         )
     sh.blank()
 
@@ -449,12 +439,10 @@ def installment_loan_statement(d: Draft) -> str:
             line += f" After that, add {d.money('per_diem', ms)} per day."
         sh.add(line, "")
     sh.add(
-        str(
-            d.pick(
-                "Questions? Reply in the app or call us. We're here 7 days a week.",
-                "Paying extra goes straight to principal and there is never a prepayment penalty.",
-                "This statement was generated electronically. Keep it for your records.",
-            )
+        d.pick(
+            "Questions? Reply in the app or call us. We're here 7 days a week.",
+            "Paying extra goes straight to principal and there is never a prepayment penalty.",
+            "This statement was generated electronically. Keep it for your records.",
         )
     )
     return sh.render()

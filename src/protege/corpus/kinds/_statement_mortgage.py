@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from protege.corpus.dates import add_months
 from protege.corpus.draft import Draft
 from protege.corpus.kinds import _statement_parts as sp
 from protege.corpus.kinds._layout import (
     Sheet,
-    add_months,
     box,
     pad,
     statement_date,
@@ -58,17 +58,15 @@ def _coupon(d: Draft, sh: Sheet, ms: str, ds: str, fees: Decimal) -> None:
     s = d.s
     sh.blank()
     sh.say(
-        str(
-            d.pick(
-                "- - - - - - - - - - Detach and return this portion with your payment - - - - - - - - - -",
-                "-------------------------------- cut here --------------------------------",
-                "Please detach and return the bottom portion with your payment.",
-            )
+        d.pick(
+            "- - - - - - - - - - Detach and return this portion with your payment - - - - - - - - - -",
+            "-------------------------------- cut here --------------------------------",
+            "Please detach and return the bottom portion with your payment.",
         )
     )
     sh.blank()
-    sh.say(sp.servicer_name_line(d))
-    number = sp.acct(d, str(d.pick("full", "full", "masked")))
+    sh.say(d.lender)
+    number = sp.acct(d, d.pick("full", "full", "masked"))
     if number:
         sh.kv("Account Number", number, 52)
     if d.says("next_payment_due_date"):
@@ -76,11 +74,11 @@ def _coupon(d: Draft, sh: Sheet, ms: str, ds: str, fees: Decimal) -> None:
     if sp.total_due_ok(d):
         sh.kv("Amount Due", sp.total_text(d, fees, ms), 52)
     sh.add(pad(sh.t("Additional Principal"), "$__________", 52))
-    if sp.typed(d):
+    if d.says("liability_type"):
         sh.add(pad(sh.t("Additional Escrow"), "$__________", 52))
     sh.add(pad(sh.t("Total Amount Enclosed"), "$__________", 52))
     sh.blank()
-    sh.say(s.borrower.upper(), f"Make checks payable to {sp.servicer_name_line(d)}")
+    sh.say(s.borrower.upper(), f"Make checks payable to {d.lender}")
 
 
 @template("statement", "mortgage_explanation_box", types=("mortgage",))
@@ -91,7 +89,7 @@ def mortgage_explanation_box(d: Draft) -> str:
     sh = Sheet(d, scanned=d.chance(0.3), width=d.pick(60, 66, 72))
     stmt = statement_date(d)
     fees = sp.late_fee_charged(d, stmt)
-    typed = sp.typed(d)
+    typed = d.says("liability_type")
     upper = d.chance(0.5)
 
     sh.say(*sp.servicer_block(d, upper))
@@ -145,7 +143,7 @@ def mortgage_explanation_box(d: Draft) -> str:
                 sh.t("Explanation of Amount Due"),
                 explain,
                 46,
-                str(d.pick("ascii", "rule", "double")),
+                d.pick("ascii", "rule", "double"),
             )
         )
         sh.blank()
@@ -155,11 +153,7 @@ def mortgage_explanation_box(d: Draft) -> str:
         info.append(
             (
                 sh.t(
-                    str(
-                        d.pick(
-                            "Outstanding Principal", "Unpaid Principal Balance", "Principal Balance"
-                        )
-                    )
+                    d.pick("Outstanding Principal", "Unpaid Principal Balance", "Principal Balance")
                 ),
                 d.money("current_balance", ms),
             )
@@ -170,7 +164,7 @@ def mortgage_explanation_box(d: Draft) -> str:
     mature = sp.maturity(d)
     if mature is not None and d.chance(0.6):
         info.append((sh.t("Maturity Date"), sp.fd(mature, ds)))
-    info.append((sh.t("Prepayment Penalty"), str(d.pick("No", "None", "N/A"))))
+    info.append((sh.t("Prepayment Penalty"), d.pick("No", "None", "N/A")))
     if info:
         sh.add(sh.t("Account Information"), *(pad(label, value, 44) for label, value in info))
         if typed and s.collateral:
@@ -231,7 +225,7 @@ def mortgage_explanation_box(d: Draft) -> str:
     if fees:
         activity.append(
             [
-                sp.fd(sp.last_due(d) + dt.timedelta(days=15), ds),
+                sp.fd(s.previous_due_date + dt.timedelta(days=15), ds),
                 sh.t("Late Charge"),
                 d.fmt(fees, ms),
                 "",
@@ -264,7 +258,7 @@ def mortgage_explanation_box(d: Draft) -> str:
         sh.blank()
 
     if s.past_due_amount > 0 and d.says("past_due_amount"):
-        prev = sp.last_due(d)
+        prev = s.previous_due_date
         days = (stmt - prev).days + (30 if s.past_due_amount > s.next_payment_amount else 0)
         word = sp.noun(d)
         sh.say("** Delinquency Notice **")
@@ -321,16 +315,16 @@ def mortgage_escrow_activity(d: Draft) -> str:
     sh = Sheet(d, scanned=d.chance(0.25), width=64)
     stmt = statement_date(d)
     fees = sp.late_fee_charged(d, stmt)
-    typed = sp.typed(d)
-    colon = str(d.pick(":", ":", ""))
-    fill = str(d.pick(" ", " ", "."))
+    typed = d.says("liability_type")
+    colon = d.pick(":", ":", "")
+    fill = d.pick(" ", " ", ".")
 
-    sh.add(f"{sp.servicer_name_line(d)}  |  {sp.phone(d)}  |  {sp.web(d)}")
+    sh.add(f"{d.lender}  |  {sp.phone(d)}  |  {sp.web(d)}")
     sh.add(sp.title(d, d.chance(0.3), neutral="Monthly Loan Statement"))
     top: list[tuple[str, str]] = []
-    number = sp.acct(d, str(d.pick("full", "masked", "x")))
+    number = sp.acct(d, d.pick("full", "masked", "x"))
     if number:
-        top.append((sh.t(str(d.pick("Loan Number", "Loan No.", "Account No."))), number))
+        top.append((sh.t(d.pick("Loan Number", "Loan No.", "Account No.")), number))
     top.append((sh.t("Statement Date"), sp.fd(stmt, ds)))
     sh.add(*two_columns([top[0]], top[1:], col=30) if len(top) == 2 else [pad(*top[0], 30)])
     sh.say(f"Borrower{colon} {s.borrower}")
@@ -342,15 +336,15 @@ def mortgage_escrow_activity(d: Draft) -> str:
     if d.says("current_balance"):
         summary.append(
             (
-                str(d.pick("Unpaid Principal Balance", "Principal Balance", "Current Principal")),
+                d.pick("Unpaid Principal Balance", "Principal Balance", "Current Principal"),
                 d.money("current_balance", ms),
             )
         )
-    summary += sp.rate_pairs(d, str(d.pick("Interest Rate", "Note Rate", "Current Interest Rate")))
+    summary += sp.rate_pairs(d, d.pick("Interest Rate", "Note Rate", "Current Interest Rate"))
     summary.append(("Interest Paid Year-to-Date", d.fmt(s.ytd_interest, ms)))
     if typed and s.escrow_disbursement is not None and d.chance(0.5):
         summary.append(("Taxes/Insurance Paid Year-to-Date", d.fmt(s.escrow_disbursement, ms)))
-    sh.say(str(d.pick("LOAN SUMMARY", "Loan Summary", "ACCOUNT OVERVIEW")))
+    sh.say(d.pick("LOAN SUMMARY", "Loan Summary", "ACCOUNT OVERVIEW"))
     for label, value in summary:
         sh.kv(label + colon, value, fill=fill)
     sh.blank()
@@ -363,7 +357,7 @@ def mortgage_escrow_activity(d: Draft) -> str:
     )
     if d.says("next_payment_due_date"):
         sh.add(
-            sh.t(str(d.pick("PAYMENT DUE ", "Payment due on ", "Next payment due: ")))
+            sh.t(d.pick("PAYMENT DUE ", "Payment due on ", "Next payment due: "))
             + sp.due_text(d, ds)
         )
     else:
@@ -374,12 +368,12 @@ def mortgage_escrow_activity(d: Draft) -> str:
             sh.kv("  Principal and Interest", d.fmt(prin + intr, ms))
             sh.kv("  Escrow Deposit", d.fmt(esc, ms))
         sh.kv(
-            str(d.pick("  Monthly Payment", "  Regular Payment", "  Current Payment")),
+            d.pick("  Monthly Payment", "  Regular Payment", "  Current Payment"),
             d.money("next_payment_amount", ms),
         )
     if d.says("past_due_amount") and (s.past_due_amount > 0 or d.chance(0.7)):
         sh.kv(
-            str(d.pick("  Past Due Amount", "  Past Due Payments", "  Overdue Amount")),
+            d.pick("  Past Due Amount", "  Past Due Payments", "  Overdue Amount"),
             sp.past_due(d, ms),
         )
         if fees:
@@ -430,12 +424,10 @@ def mortgage_escrow_activity(d: Draft) -> str:
             ],
         ]
         sh.say(
-            str(
-                d.pick(
-                    "ESCROW ACCOUNT ACTIVITY",
-                    "Escrow Activity This Period",
-                    "Escrow Account History",
-                )
+            d.pick(
+                "ESCROW ACCOUNT ACTIVITY",
+                "Escrow Activity This Period",
+                "Escrow Account History",
             )
         )
         sh.add(
@@ -452,12 +444,10 @@ def mortgage_escrow_activity(d: Draft) -> str:
             )
         )
         sh.kv(
-            str(
-                d.pick(
-                    "Ending Escrow Balance",
-                    "Escrow Balance as of Statement Date",
-                    "Current Escrow Balance",
-                )
+            d.pick(
+                "Ending Escrow Balance",
+                "Escrow Balance as of Statement Date",
+                "Current Escrow Balance",
             ),
             d.money("escrow_balance", ms),
         )
@@ -476,12 +466,10 @@ def mortgage_escrow_activity(d: Draft) -> str:
         sh.blank()
 
     sh.say(
-        str(
-            d.pick(
-                "Payments received after 5:00 p.m. ET are credited the next business day.",
-                "To avoid a late charge, make sure your payment arrives within the grace period.",
-                "Questions about your escrow account? Call the number above.",
-            )
+        d.pick(
+            "Payments received after 5:00 p.m. ET are credited the next business day.",
+            "To avoid a late charge, make sure your payment arrives within the grace period.",
+            "Questions about your escrow account? Call the number above.",
         )
     )
     return sh.render()

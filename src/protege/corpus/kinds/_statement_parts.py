@@ -11,9 +11,9 @@ import datetime as dt
 from decimal import Decimal
 
 from protege.corpus import names
-from protege.corpus.dates import YEARLESS_STYLES, fmt_date
+from protege.corpus.dates import YEARLESS_STYLES, add_months, fmt_date, months_between
 from protege.corpus.draft import Draft
-from protege.corpus.kinds._layout import add_months, ocr_safe, servicer_name
+from protege.corpus.kinds._layout import ocr_safe
 from protege.corpus.money import cents, fmt_money, fmt_rate
 
 D = Decimal
@@ -62,12 +62,12 @@ _DATE_STYLES = (
 
 def money_style(d: Draft) -> str:
     """One money style for a whole document (printed statements are consistent)."""
-    return str(d.pick(*_MONEY_STYLES))
+    return d.pick(*_MONEY_STYLES)
 
 
 def date_style(d: Draft) -> str:
     """One date style for a document's tables and headers."""
-    return str(d.pick(*_DATE_STYLES))
+    return d.pick(*_DATE_STYLES)
 
 
 def fd(day: dt.date, style: str) -> str:
@@ -78,7 +78,7 @@ def fd(day: dt.date, style: str) -> str:
 def due_text(d: Draft, style: str) -> str:
     """Write the next due date (mostly in the document's style)."""
     if d.chance(0.15):
-        style = str(d.pick("month_day", "ordinal", "weekday", "long", "ordinal_of"))
+        style = d.pick("month_day", "ordinal", "weekday", "long", "ordinal_of")
     return d.date("next_payment_due_date", style)
 
 
@@ -86,36 +86,31 @@ def title(d: Draft, upper: bool = False, neutral: str = "Account Statement") -> 
     """The document title, naming the product (records ``liability_type``) unless withheld."""
     if not d.says("liability_type"):
         return neutral.upper() if upper else neutral
-    word = str(d.pick(*_TITLES[d.s.liability_type]))
+    word = d.pick(*_TITLES[d.s.liability_type])
     return d.product(word.upper() if upper else word)
 
 
 def noun(d: Draft, cap: bool = False) -> str:
     """The product named in prose ("your auto loan"); "loan"/"account" when withheld."""
     if not d.says("liability_type"):
-        word = "account" if d.s.liability_type == "credit_card" else str(d.pick("loan", "account"))
+        word = d.product()  # a neutral word that records nothing
         return word.capitalize() if cap else word
-    word = str(d.pick(*_NOUNS[d.s.liability_type]))
+    word = d.pick(*_NOUNS[d.s.liability_type])
     return d.product(word[0].upper() + word[1:] if cap else word)
-
-
-def typed(d: Draft) -> bool:
-    """Whether the source may reveal the type (product words, collateral, escrow)."""
-    return d.says("liability_type")
 
 
 def acct(d: Draft, style: str | None = None) -> str | None:
     """The account number for a labelled field (records the last four), or None if withheld."""
-    if not has_last4(d):
+    if not d.says("account_last4"):
         return None
-    return d.last4(style or str(d.pick("masked", "stars", "full", "full", "x")))
+    return d.last4(style or d.pick("masked", "stars", "full", "full", "x"))
 
 
 def past_due(d: Draft, style: str, ocr: bool = False) -> str:
     """The past-due amount in the document's style: an explicit zero or the amount."""
     if d.s.past_due_amount == 0:
         zero = fmt_money(ZERO, style)
-        return d.past_due(zero_phrase=str(d.pick(zero, zero, zero, "NONE", "None")))
+        return d.past_due(zero_phrase=d.pick(zero, zero, zero, "NONE", "None"))
     return d.money("past_due_amount", style, ocr=ocr and ocr_safe(d.s.past_due_amount, style))
 
 
@@ -126,13 +121,13 @@ def phone(d: Draft) -> str:
 
 def web(d: Draft) -> str:
     """A fictional web address for the servicer."""
-    slug = "".join(ch for ch in servicer_name(d).lower() if ch.isalnum())
+    slug = "".join(ch for ch in d.lender.lower() if ch.isalnum())
     return f"www.{slug}.example"
 
 
 def servicer_block(d: Draft, upper: bool = False) -> list[str]:
     """Servicer name and remittance address."""
-    name = servicer_name(d)
+    name = d.lender
     city, state = d.pick(*names.CITIES)
     zip5 = str(d.rng.randint(10000, 99999))
     lines = [name, f"P.O. Box {d.rng.randint(1000, 99999)}", f"{city}, {state} {zip5}"]
@@ -166,16 +161,11 @@ def rate_pairs(
     return pairs
 
 
-def last_due(d: Draft) -> dt.date:
-    """The due date before the next one."""
-    return add_months(d.s.next_payment_due_date, -1)
-
-
 def late_fee_charged(d: Draft, stmt: dt.date, grace: int = 15) -> Decimal:
     """The late fee assessed this cycle: only when something is past due and the grace period
     of the missed payment ended by the statement date."""
     s = d.s
-    if s.past_due_amount > 0 and last_due(d) + dt.timedelta(days=grace) <= stmt:
+    if s.past_due_amount > 0 and s.previous_due_date + dt.timedelta(days=grace) <= stmt:
         return s.late_fee
     return ZERO
 
@@ -227,9 +217,7 @@ def payments_made(d: Draft) -> int:
     s = d.s
     if s.origination_date is None:
         return 1
-    months = (s.next_payment_due_date.year - s.origination_date.year) * 12
-    months += s.next_payment_due_date.month - s.origination_date.month
-    return max(1, months - 1)
+    return max(1, months_between(s.origination_date, s.next_payment_due_date) - 1)
 
 
 def maturity(d: Draft) -> dt.date | None:
@@ -240,17 +228,12 @@ def maturity(d: Draft) -> dt.date | None:
     return add_months(s.origination_date, s.term_months)
 
 
-def servicer_name_line(d: Draft) -> str:
-    """The servicer's display name (neutral when the type is withheld)."""
-    return servicer_name(d)
-
-
 def payment_history(d: Draft) -> list[tuple[dt.date, Decimal, Decimal, Decimal, Decimal]]:
     """Recent payments as (date, amount, principal part, interest part, balance after), oldest
     first; the last balance is the current principal."""
     s = d.s
     r = s.interest_rate / 1200
-    paid = s.last_payment_date or last_due(d)
+    paid = s.last_payment_date or s.previous_due_date
     amounts = [s.last_payment_amount, s.last_payment_amount]
     if s.past_due_amount >= s.next_payment_amount:
         amounts = [s.last_payment_amount]
@@ -265,12 +248,3 @@ def payment_history(d: Draft) -> list[tuple[dt.date, Decimal, Decimal, Decimal, 
         rows.append((add_months(paid, -i), amount, principal, amount - principal, after))
         after = before
     return list(reversed(rows))
-
-
-def has_last4(d: Draft) -> bool:
-    """``d.says("account_last4")`` that works: ``Scenario`` names the attribute ``last4``, so
-    ``Draft.says`` never finds it. Records the skip when withheld, as ``says`` does."""
-    if "account_last4" in d.withheld:
-        d.skipped.add("account_last4")
-        return False
-    return True

@@ -1,5 +1,6 @@
-"""Edge-case transcripts: the very long noisy call (about 4,500-6,000 characters), the very
-short voicemail (under 300), raw machine transcription, and the automated outbound call.
+"""Transcripts shaped by the phone system or by their length: IVR self-service then an agent,
+the very long noisy call (about 4,500-6,000 characters), the very short voicemail (under 300),
+raw machine transcription, and the automated outbound call.
 
 Registered on import by ``transcript``.
 """
@@ -25,7 +26,6 @@ from protege.corpus.kinds._speech import (
     phone,
     rate_line,
     said,
-    says_last4,
 )
 from protege.corpus.kinds._speech_scripts import (
     closing,
@@ -40,6 +40,150 @@ from protege.corpus.kinds._speech_scripts import (
 )
 from protege.corpus.money import spoken_digits
 from protege.corpus.registry import template
+
+
+@template("transcript", "ivr_then_agent")
+def ivr_then_agent(d: Draft) -> str:
+    """The automated system reads the account summary, the caller zeroes out to an agent and
+    asks one more question (payoff, rate, or card APR and limit)."""
+    s = d.s
+    c = Call(d, layout="inline")
+    spoken = d.chance(0.5)
+    ivr_open(c)
+    c.note(d.pick("[caller pressed 2]", "[DTMF: 2]", "[caller presses 2]"))
+    c.ivr(
+        d.pick(
+            "Please enter or say your account number, followed by the pound sign.",
+            "Using your keypad, enter your account number. If you don't know it, press star.",
+            "Please say or enter the account number you're calling about.",
+        )
+    )
+    c.note(d.pick("[DTMF tones]", "[keypad tones]", "[caller enters account number]"))
+    prod = d.product()
+    if d.says("account_last4"):
+        acct = d.last4("spoken" if spoken else "ending")
+        c.ivr(
+            d.pick(f"Thank you. For the {prod} {acct}.", f"Thank you. I found your {prod} {acct}.")
+        )
+    else:
+        c.ivr(d.pick(f"Thank you. I found your {prod}.", f"One moment while I access your {prod}."))
+
+    def money(key: str) -> str:
+        return d.spoken_money(key) if spoken else d.money(key, "usd")
+
+    facts: list[str] = []
+    if d.says("current_balance"):
+        name = "current balance" if s.liability_type == CARD else "current principal balance"
+        bal = money("current_balance")
+        facts.append(d.pick(f"Your {name} is {bal}.", f"The {name} on this account is {bal}."))
+    if d.says("next_payment_amount") and d.says("next_payment_due_date"):
+        amt = money("next_payment_amount")
+        when = d.date("next_payment_due_date", d.pick("long", "month_day", "weekday"))
+        facts.append(
+            d.pick(
+                f"Your next {pay_word(d)} of {amt} is due on {when}.",
+                f"A {pay_word(d)} of {amt} is due {when}.",
+            )
+        )
+    if d.says("past_due_amount") and d.chance(0.7):
+        if s.past_due_amount == 0:
+            facts.append(
+                f"There is {d.past_due(d.pick('no past due amount', 'nothing past due'))} on this account."
+            )
+        else:
+            facts.append(
+                f"Your account is past due. The past due amount is {money('past_due_amount')}."
+            )
+    if s.liability_type == CARD and s.available_credit is not None:
+        facts.append(f"Your available credit is {c.keep(amount(d, s.available_credit, spoken))}.")
+    elif s.last_payment_date and d.chance(0.5):
+        paid = c.keep(amount(d, s.last_payment_amount, spoken))
+        facts.append(
+            f"Your last payment of {paid} was received on {s.last_payment_date:%B} {s.last_payment_date.day}."
+        )
+    d.rng.shuffle(facts)
+    for fact in facts:
+        c.ivr(fact)
+    c.ivr(
+        d.pick(
+            "To hear this information again, press star. To make a payment, press 1. To speak with a representative, press 0.",
+            "To repeat, press 9. To return to the main menu, press pound. For a representative, press 0.",
+            "If you're finished, you may hang up. Otherwise, press 0 to speak with someone.",
+        )
+    )
+    if d.chance(0.5):
+        c.caller(d.pick("Representative.", "Agent.", "Talk to a person."))
+        c.ivr(
+            d.pick(
+                "I'm sorry, I didn't understand your response.",
+                "Sorry, I didn't catch that.",
+                "I can help you with that. First, tell me in a few words what you're calling about.",
+            )
+        )
+    c.note(d.pick("[caller pressed 0]", "[DTMF: 0]", "[zero pressed]"))
+    c.ivr(
+        d.pick(
+            "Please hold while we transfer your call to the next available representative.",
+            "One moment while I connect you.",
+            "Transferring you now.",
+        )
+    )
+    hold(c)
+    c.rep(
+        d.pick(
+            f"Thank you for holding, this is {s.rep}. I see you've been verified through our automated system; can you just confirm your name for me?",
+            f"{c.co}, {s.rep} speaking. Can I have your name to confirm I have the right account?",
+            f"Hi, this is {s.rep}. You came through the phone system so I have your account up; who am I speaking with?",
+        )
+    )
+    c.caller(
+        d.pick(
+            f"{s.borrower}.",
+            f"Hi, it's {s.borrower_first} {s.borrower_last}.",
+            f"Yeah, {s.borrower}.",
+        )
+    )
+    if s.liability_type == CARD:
+        c.caller(
+            d.pick(
+                "I just wanted to ask what my interest rate is. And what's my limit now?",
+                "Quick question, what APR am I paying? And what's my credit limit?",
+                "The system didn't tell me my rate or my limit, can you?",
+            )
+        )
+        if d.says("interest_rate"):
+            c.rep(rate_line(c))
+        if d.says("credit_limit"):
+            limit = said(d, "credit_limit")
+            c.rep(
+                d.pick(
+                    f"Your credit limit is {limit}.", f"And the limit on the account is {limit}."
+                )
+            )
+    elif d.says("payoff_amount") and d.chance(0.6):
+        c.caller(
+            d.pick(
+                "The recording didn't give me a payoff. What would it take to pay it off completely?",
+                "I need the payoff amount, the menu only gave me the balance.",
+                "How much would I need to send to close this out?",
+            )
+        )
+        payoff_quote(c)
+    else:
+        c.caller(
+            d.pick(
+                "Yeah, I just wanted to know what my interest rate is on this.",
+                "What rate am I paying on this?",
+                "Can you tell me my interest rate?",
+            )
+        )
+        c.rep(
+            rate_line(c)
+            if d.says("interest_rate")
+            else "I'm not able to see the rate on my screen, I'll have someone email it to you."
+        )
+    closing(c)
+    return c.text()
 
 
 @template("transcript", "long_noisy_call")
@@ -64,7 +208,7 @@ def long_noisy_call(d: Draft) -> str:
     c.rep("I'm sorry about the wait, we're really busy today. Let me get you verified first.")
     verify(c)
     c.slot()
-    if says_last4(d):
+    if d.says("account_last4"):
         c.rep(f"Okay, I have the {prod} {d.last4(d.pick('ending', 'spoken', 'stars'))} pulled up.")
     if d.says("current_balance"):
         if d.chance(0.4):
@@ -154,7 +298,7 @@ def voicemail(d: Draft) -> str:
     """A short voicemail (under 300 characters) a rep leaves, as a phone transcribes it."""
     s = d.s
     typed = d.says("liability_type")
-    co = s.servicer if typed else d.pick("your lender", "the credit union", "First Cardinal Bank")
+    co = d.lender if typed else d.pick("your lender", d.lender)
     options = [k for k in ("payoff_amount", "next_payment_amount", "current_balance") if d.says(k)]
     if d.says("past_due_amount") and s.past_due_amount > 0:
         options.append("past_due_amount")
@@ -176,8 +320,12 @@ def voicemail(d: Draft) -> str:
         body += f" Your account is {d.past_due()} past due, please give us a call."
     elif choice == "current_balance":
         body += f" Your {balance_name(d)} is {d.money('current_balance', 'usd')}."
-    if typed or (says_last4(d) and len(body) < 190):
-        last4 = f" {d.last4(d.pick('ending', 'x'))}" if says_last4(d) and len(body) < 190 else ""
+    if typed or (d.says("account_last4") and len(body) < 190):
+        last4 = (
+            f" {d.last4(d.pick('ending', 'x'))}"
+            if d.says("account_last4") and len(body) < 190
+            else ""
+        )
         body += f" That's for your {d.product()}{last4}."
     for extra in (f" Call us back at {phone(d)}.", d.pick(" Thanks, bye.", " Have a good one.")):
         if len(body) + len(extra) < 250 and d.chance(0.6):
@@ -212,7 +360,7 @@ def asr_autoscribe(d: Draft) -> str:
             f"hi yeah I'm calling about my {prod}", f"hello I had a couple questions on my {prod}"
         )
     )
-    if says_last4(d):
+    if d.says("account_last4"):
         c.rep("sure can you tell me the account number or the last four digits")
         if d.chance(0.6):
             c.caller(f"yeah it's {d.last4('spoken')}")
@@ -288,7 +436,7 @@ def automated_reminder(d: Draft) -> str:
         )
     )
     c.note(d.pick("[DTMF tones]", "[caller enters digits]", "[tones]"))
-    acct = f" {d.last4(d.pick('spoken', 'ending'))}" if says_last4(d) else ""
+    acct = f" {d.last4(d.pick('spoken', 'ending'))}" if d.says("account_last4") else ""
     prod = d.product()
     c.ivr(
         d.pick(

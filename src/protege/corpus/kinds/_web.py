@@ -9,26 +9,18 @@ wire and reference numbers (never ending in the account's last four digits).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import textwrap
 from decimal import Decimal
 
 from protege.corpus import names
 from protege.corpus.dates import fmt_date
 from protege.corpus.draft import PRODUCT_WORDS, Draft
+from protege.corpus.scenario import random_digits
 
 # money styles that sit well in a table cell or a key/value row (no "dollars" suffix)
 CELL_MONEY = ("usd", "usd", "usd", "usd_nocomma", "commas", "usd_space")
 # account-number styles that fit after a label such as "Loan #"
 NUMBER_STYLES = ("masked", "stars", "x", "full")
-# lender names that do not reveal the product, used when the source must not say the type
-NEUTRAL_LENDERS = (
-    "First Cardinal Bank",
-    "Lakeshore Credit Union",
-    "Northpoint Federal Credit Union",
-    "Unity Savings Bank",
-    "Tri-County Financial",
-)
 BANKS = (
     "Harborline National Bank",
     "Second Federal Trust",
@@ -37,34 +29,11 @@ BANKS = (
 )
 
 
-def pick_text(d: Draft, *options: str) -> str:
-    """``d.pick`` for strings, typed (``Draft.pick`` returns ``Any``); the same RNG draw."""
-    return d.rng.choice(options)
-
-
-def typed(d: Draft) -> bool:
-    """Whether the source may reveal the product (its name, collateral, a typed lender name)."""
-    return d.says("liability_type")
-
-
-def lender(d: Draft) -> str:
-    """The servicer's name, or a neutral one when the product type must stay unsaid."""
-    if typed(d):
-        return d.s.servicer
-    return NEUTRAL_LENDERS[sum(map(ord, d.s.servicer)) % len(NEUTRAL_LENDERS)]
-
-
-def slug(name: str) -> str:
-    """'Pinecrest Mortgage Co.' -> 'pinecrestmortgage'."""
-    words = [re.sub(r"[^a-z]", "", w.lower()) for w in name.split()]
-    return "".join(w for w in words if w and w not in ("co", "the"))
-
-
 def product_label(d: Draft, case: str = "title") -> str:
     """Name the product in a heading ("Auto Loan", "MORTGAGE"): records ``liability_type``,
     or gives a neutral word when it is withheld."""
-    if not typed(d):
-        word = "account" if d.s.liability_type == "credit_card" else d.pick("loan", "account")
+    if not d.says("liability_type"):
+        word = d.product()  # a neutral word that records nothing
         return word.upper() if case == "upper" else word.title()
     word = d.pick(*PRODUCT_WORDS[d.s.liability_type])
     word = {"title": word.title(), "upper": word.upper(), "lower": word}[case]
@@ -82,7 +51,7 @@ def digits(d: Draft, n: int) -> str:
     """A random number of ``n`` digits (wire account, NMLS id, reference) whose last four are
     never the account's."""
     while True:
-        out = str(d.rng.randint(1, 9)) + "".join(str(d.rng.randint(0, 9)) for _ in range(n - 1))
+        out = random_digits(d.rng, n)
         if out[-4:] != d.s.last4:
             return out
 
@@ -91,7 +60,7 @@ def phone(d: Draft) -> str:
     """A toll-free number in one of the usual spellings."""
     area = d.pick("800", "866", "877", "888")
     line = f"01{d.rng.randint(0, 99):02d}"
-    return pick_text(d, f"1-{area}-555-{line}", f"({area}) 555-{line}", f"{area}.555.{line}")
+    return d.pick(f"1-{area}-555-{line}", f"({area}) 555-{line}", f"{area}.555.{line}")
 
 
 def street(d: Draft) -> str:
@@ -128,8 +97,7 @@ def last_paid(d: Draft) -> Decimal:
 
 def cookie_banner(d: Draft) -> str:
     """A cookie-consent banner as it lands in scraped page text."""
-    return pick_text(
-        d,
+    return d.pick(
         'We use cookies to improve your experience and analyze site traffic. By clicking "Accept all", '
         "you agree to the storing of cookies on your device.\nCookie settings   Reject all   Accept all",
         "This site uses cookies. Some are essential; others help us understand how you use the site. "
@@ -142,8 +110,7 @@ def cookie_banner(d: Draft) -> str:
 
 def nav_menu(d: Draft) -> str:
     """A top navigation menu."""
-    return pick_text(
-        d,
+    return d.pick(
         "Skip to main content\nHome   Accounts   Payments   Statements & Documents   Help   Sign out",
         "☰ Menu\nOverview | Make a Payment | AutoPay | Documents | Messages | Profile | Log off",
         "MY ACCOUNTS ▾   PAY ▾   TRANSFER   DOCUMENTS   SUPPORT   SIGN OUT",
@@ -155,8 +122,7 @@ def nav_menu(d: Draft) -> str:
 def greeting(d: Draft) -> str:
     """The signed-in greeting."""
     first = d.s.borrower_first
-    return pick_text(
-        d,
+    return d.pick(
         f"Welcome back, {first}",
         f"Good {d.pick('morning', 'afternoon', 'evening')}, {first}",
         f"Hi {first}!",
@@ -174,7 +140,7 @@ def last_login(d: Draft) -> str:
 
 def footer(d: Draft) -> str:
     """Legal small print at the bottom of a page."""
-    year, name = d.s.as_of.year, lender(d)
+    year, name = d.s.as_of.year, d.lender
     parts = [f"© {year} {name}. All rights reserved."]
     parts.append(
         d.pick(

@@ -17,17 +17,12 @@ from protege.corpus.kinds._messaging import (
     clock,
     due_text,
     good_through_text,
-    lender,
     misread_digits,
     misstate,
     other_account,
     other_account_balance,
-    says_last4,
-    typed,
 )
 from protege.corpus.registry import template
-
-ALL = ("auto_loan", "mortgage", "credit_card", "student_loan", "personal_loan")
 
 
 class Transcript:
@@ -60,28 +55,26 @@ class Transcript:
 
 
 def _customer_label(d: Draft) -> str:
-    return str(d.pick(d.s.borrower_first, "You", "Customer", d.s.borrower, "Me"))
+    return d.pick(d.s.borrower_first, "You", "Customer", d.s.borrower, "Me")
 
 
 def _agent_label(d: Draft) -> str:
     rep = d.s.rep
-    return str(d.pick(rep, f"Agent {rep}", f"{rep} (Agent)", f"{rep} - {lender(d)}", rep.upper()))
+    return d.pick(rep, f"Agent {rep}", f"{rep} (Agent)", f"{rep} - {d.lender}", rep.upper())
 
 
 def _balance_label(d: Draft) -> str:
     if d.s.liability_type == "credit_card":
-        return str(d.pick("current balance", "balance"))
-    return str(
-        d.pick("principal balance", "current principal balance", "unpaid principal", "balance")
-    )
+        return d.pick("current balance", "balance")
+    return d.pick("principal balance", "current principal balance", "unpaid principal", "balance")
 
 
-@template("chat", "live_agent_chat", types=ALL)
+@template("chat", "live_agent_chat")
 def live_agent_chat(d: Draft) -> str:
     """A website live chat: queue message, 'Agent Tanya has joined the chat', identity check
     with the SSN's last four, then the figures asked for; sometimes another account comes up."""
     s = d.s
-    name = lender(d)
+    name = d.lender
     card = s.liability_type == "credit_card"
     c = Transcript(d, _agent_label(d), _customer_label(d))
     header = [
@@ -119,13 +112,13 @@ def live_agent_chat(d: Draft) -> str:
     )
     c.customer_says(f"{s.ssn_last4} {d.pick('and', ',', '/')} {s.zip_code}")
     product = d.product()
-    if says_last4(d):
+    if d.says("account_last4"):
         c.agent_says(
             f"Thank you. I have your {product} {d.last4(d.pick('ending', 'x', 'stars'))} pulled up."
         )
     else:
         c.agent_says(f"Thank you, I've located your {product}.")
-    if s.vin and typed(d) and d.chance(0.4):
+    if s.vin and d.says("liability_type") and d.chance(0.4):
         c.agent_says(
             f"Just to confirm, this is for the {s.collateral}, VIN ending in {s.vin[-4:]}?"
         )
@@ -218,7 +211,7 @@ def _buttons(d: Draft, *labels: str) -> str:
     return "  ".join(style.format(label) for label in labels)
 
 
-@template("chat", "chatbot_quick_replies", types=ALL)
+@template("chat", "chatbot_quick_replies")
 def chatbot_quick_replies(d: Draft) -> str:
     """A menu chatbot: greeting with quick-reply buttons, the customer tapping them, each answer a
     short card of figures followed by more buttons."""
@@ -226,14 +219,14 @@ def chatbot_quick_replies(d: Draft) -> str:
     card = s.liability_type == "credit_card"
     bot = d.pick("Ava", "Max", "Penny", "Skye", "Virtual Assistant", "Eno")
     me = d.pick("You", "Me", s.borrower_first)
-    name = lender(d)
+    name = d.lender
     menu = (
         ["Balance & credit", "Minimum payment", "Rewards", "Talk to a person"]
         if card
         else ["Account balance", "Payment info", "Payoff quote", "Talk to a person"]
     )
     product = d.product()
-    acct = f" {d.last4(d.pick('ending', 'x', 'stars'))}" if says_last4(d) else ""
+    acct = f" {d.last4(d.pick('ending', 'x', 'stars'))}" if d.says("account_last4") else ""
     lines = [
         f"{bot}: Hi {s.borrower_first}! I'm {bot}, {name}'s virtual assistant.",
         f"{bot}: {d.pick('You are signed in to', 'I see you are asking about', 'Account selected:')} "
@@ -290,13 +283,13 @@ def chatbot_quick_replies(d: Draft) -> str:
     return "\n".join(lines)
 
 
-@template("chat", "bot_to_agent_transfer", types=ALL)
+@template("chat", "bot_to_agent_transfer")
 def bot_to_agent_transfer(d: Draft) -> str:
     """A bot answers first (a total with interest, or available credit), the customer asks for a
     person, the chat is transferred, and the agent gives the figures that matter."""
     s = d.s
     card = s.liability_type == "credit_card"
-    name = lender(d)
+    name = d.lender
     c = Transcript(
         d, _agent_label(d), _customer_label(d), d.pick("[{t}] {who}: {msg}", "{t} | {who} | {msg}")
     )
@@ -333,7 +326,7 @@ def bot_to_agent_transfer(d: Draft) -> str:
         d.rng.randint(60, 420),
     )
     product = d.product()
-    acct = f" {d.last4()}" if says_last4(d) else ""
+    acct = f" {d.last4()}" if d.says("account_last4") else ""
     c.agent_says(
         f"Hi, this is {s.rep}. I see you were asking about your {product}{acct}. Let me look at that for you."
     )
@@ -394,7 +387,7 @@ _LABELS = {
 }
 
 
-@template("chat", "agent_typo_correction", types=ALL)
+@template("chat", "agent_typo_correction")
 def agent_typo_correction(d: Draft) -> str:
     """An agent types a figure wrong (digits swapped, off by a round amount) and corrects it in
     the next message; only the corrected figure counts."""
@@ -411,7 +404,7 @@ def agent_typo_correction(d: Draft) -> str:
         ),
         0,
     )
-    if says_last4(d):
+    if d.says("account_last4"):
         c.agent_says(f"Sure! For the account {d.last4(d.pick('ending', 'x'))}:")
     else:
         c.agent_says("Sure, one moment while I pull that up.")
@@ -457,7 +450,7 @@ def agent_typo_correction(d: Draft) -> str:
     return "\n".join(c.lines)
 
 
-@template("chat", "customer_misstatement", types=ALL)
+@template("chat", "customer_misstatement")
 def customer_misstatement(d: Draft) -> str:
     """The customer states a figure (or the account's last digits, or the due day) wrong and the
     agent corrects it; the customer may mention another account of theirs."""
@@ -467,7 +460,7 @@ def customer_misstatement(d: Draft) -> str:
     product = d.product()
     keys = _correctable(d)
     key = d.pick(*keys) if keys else None
-    if says_last4(d) and d.chance(0.4):
+    if d.says("account_last4") and d.chance(0.4):
         d.tag("caller_correction")
         c.customer_says(
             f"hi, question on my {product}, acct ending {misread_digits(s.last4, d.rng)}", 0

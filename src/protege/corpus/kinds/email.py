@@ -21,16 +21,10 @@ from protege.corpus.kinds._messaging import (
     collateral_phrase,
     due_text,
     good_through_text,
-    lender,
     mail_headers,
-    past_due_date,
     phone,
-    says_last4,
 )
-from protege.corpus.registry import template
-
-LOANS = ("auto_loan", "mortgage", "student_loan", "personal_loan")
-ALL = ("auto_loan", "mortgage", "credit_card", "student_loan", "personal_loan")
+from protege.corpus.registry import LOANS, template
 
 
 def _last_payment(d: Draft) -> str:
@@ -47,7 +41,7 @@ def payoff_quote_reply(d: Draft) -> str:
     """A servicer answers a borrower's emailed request for a payoff quote: the quote (sometimes
     itemized), the principal for contrast, the regular payment still due, how to send funds."""
     s = d.s
-    name = lender(d)
+    name = d.lender
     subject = d.pick(
         "RE: Payoff request",
         "Your payoff quote",
@@ -58,7 +52,7 @@ def payoff_quote_reply(d: Draft) -> str:
         d, d.pick("payoffs", "customercare", "loanservicing", "payoff.dept"), subject
     )
     lines += [f"{d.pick('Hi', 'Hello', 'Dear')} {d.pick(s.borrower_first, s.borrower)},", ""]
-    acct = f" {d.last4()}" if says_last4(d) else ""
+    acct = f" {d.last4()}" if d.says("account_last4") else ""
     coll = collateral_phrase(d)
     about = f"your {d.product()}{acct}" + (f" ({coll})" if coll and d.chance(0.4) else "")
     lines.append(
@@ -154,12 +148,12 @@ def payoff_quote_reply(d: Draft) -> str:
     return "\n".join(lines)
 
 
-@template("email", "autopay_notice", types=ALL)
+@template("email", "autopay_notice")
 def autopay_notice(d: Draft) -> str:
     """An automated AutoPay email: either an upcoming draft reminder or a payment-received
     confirmation, as a short block of labelled lines."""
     s = d.s
-    name = lender(d)
+    name = d.lender
     upcoming = d.chance(0.55)
     subject = (
         d.pick(
@@ -172,7 +166,7 @@ def autopay_notice(d: Draft) -> str:
     )
     lines = mail_headers(d, d.pick("no-reply", "alerts", "autopay", "notifications"), subject)
     lines += [d.pick(f"Hi {s.borrower_first},", f"Dear {s.borrower},", f"{s.borrower_first},"), ""]
-    acct = f" {d.last4(d.pick('ending', 'stars', 'x'))}" if says_last4(d) else ""
+    acct = f" {d.last4(d.pick('ending', 'stars', 'x'))}" if d.says("account_last4") else ""
     product = d.product()
     bank = f"{d.pick('checking', 'Checking', 'savings')} account ****{s.other_account_last4}"
     rows: list[tuple[str, str]] = []
@@ -241,15 +235,15 @@ def autopay_notice(d: Draft) -> str:
     return "\n".join(lines)
 
 
-@template("email", "past_due_notice", types=ALL)
+@template("email", "past_due_notice")
 def past_due_notice(d: Draft) -> str:
     """A delinquency letter sent by email (past-due amount, late charge listed apart, a total
     to bring the account current, the debt-collector notice); for a current account, the same
     system's account-status email saying nothing is past due."""
     s = d.s
-    name = lender(d)
+    name = d.lender
     product = d.product()
-    acct = d.last4(d.pick("ending", "masked", "x")) if says_last4(d) else ""
+    acct = d.last4(d.pick("ending", "masked", "x")) if d.says("account_last4") else ""
     mentions = d.says("past_due_amount")
     behind = mentions and s.past_due_amount > 0
     subject = (
@@ -266,7 +260,7 @@ def past_due_notice(d: Draft) -> str:
     )
     lines += [f"Dear {d.pick(s.borrower, s.borrower_first, 'Customer')},", ""]
     ref = f" ({acct})" if acct else ""
-    missed = past_due_date(d)
+    missed = s.previous_due_date
     if behind:
         ratio = s.past_due_amount / s.next_payment_amount
         if ratio >= 2:  # two installments missed: the one before ``missed`` as well

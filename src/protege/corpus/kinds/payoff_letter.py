@@ -15,7 +15,6 @@ from protege.corpus.draft import Draft
 from protege.corpus.kinds import _payoff_by_type  # noqa: F401  (registers the product-specific letters)
 from protege.corpus.kinds._letter_parts import (
     DISCLAIMERS,
-    LOANS,
     NEW_LENDERS,
     Pair,
     good_through,
@@ -37,17 +36,14 @@ from protege.corpus.kinds._web import (
     city_line,
     digits,
     last_paid,
-    lender,
     pairs_block,
     phone,
-    pick_text,
     product_label,
     recent,
     street,
-    typed,
 )
 from protege.corpus.money import cents, fmt_money, fmt_rate
-from protege.corpus.registry import template
+from protege.corpus.registry import LOANS, template
 
 
 @template("payoff_letter", "bank_letter", types=LOANS)
@@ -62,8 +58,7 @@ def bank_letter(d: Draft) -> str:
         salutation(d),
     ]
     if d.says("payoff_amount"):
-        intro = pick_text(
-            d,
+        intro = d.pick(
             "As you requested, the payoff figures for the above loan are itemized below.",
             "Thank you for your payoff request. The amount required to pay your loan in full is shown below.",
             "Below is the payoff information you requested.",
@@ -81,13 +76,13 @@ def bank_letter(d: Draft) -> str:
         out.append(overnight_block(d))
     out.append(" ".join(d.rng.sample(DISCLAIMERS, d.rng.randint(1, 3))))
     out.append(
-        f"{d.pick('Sincerely,', 'Respectfully,', 'Regards,')}\n\n{d.pick('Payoff Department', 'Loan Servicing', f'{d.s.rep}, Payoff Specialist')}\n{lender(d)}"
+        f"{d.pick('Sincerely,', 'Respectfully,', 'Regards,')}\n\n{d.pick('Payoff Department', 'Loan Servicing', f'{d.s.rep}, Payoff Specialist')}\n{d.lender}"
     )
     return "\n\n".join(out)
 
 
 def _cu_name(d: Draft) -> str:
-    name = lender(d)
+    name = d.lender
     return (
         name
         if "Credit Union" in name
@@ -164,7 +159,7 @@ def faxed_letter(d: Draft) -> str:
     s = d.s
     stamp = f"{fmt_date(s.as_of, 'us_slash')} {d.rng.randint(7, 17):02d}:{d.rng.randint(0, 59):02d}"
     out = [
-        f"{stamp}  FROM: {lender(d).upper()}  FAX {phone(d)}  TO: {d.pick(s.borrower.upper(), 'TITLE DEPT', 'LOAN CLOSING')}  P.{d.pick('001/002', '1/2', '01')}"
+        f"{stamp}  FROM: {d.lender.upper()}  FAX {phone(d)}  TO: {d.pick(s.borrower.upper(), 'TITLE DEPT', 'LOAN CLOSING')}  P.{d.pick('001/002', '1/2', '01')}"
     ]
     out += [
         "\n".join(letterhead(d)[:3]),
@@ -230,8 +225,8 @@ def confirmation_snippet(d: Draft) -> str:
         )
     else:
         bits.append(f"Your {what}{acct} payoff request was received")
-    head = pick_text(d, f"{lender(d)}: ", "PAYOFF CONFIRMATION — ", "", f"Ref {digits(d, 6)}. ")
-    tail = pick_text(d, " Reply STOP to opt out.", "", f" Questions: {phone(d)}")
+    head = d.pick(f"{d.lender}: ", "PAYOFF CONFIRMATION — ", "", f"Ref {digits(d, 6)}. ")
+    tail = d.pick(" Reply STOP to opt out.", "", f" Questions: {phone(d)}")
     return head + ". ".join(bits) + "." + tail
 
 
@@ -290,7 +285,7 @@ def revised_quote(d: Draft) -> str:
     if d.chance(0.6):
         out.append("\n".join(wire_lines(d)))
     out.append(d.pick(*DISCLAIMERS))
-    out.append(f"Sincerely,\n{s.rep}\nPayoff Department, {lender(d)}")
+    out.append(f"Sincerely,\n{s.rep}\nPayoff Department, {d.lender}")
     return "\n\n".join(out)
 
 
@@ -302,7 +297,7 @@ def third_party_payoff(d: Draft) -> str:
     requester = d.pick(*NEW_LENDERS)
     closing = s.as_of + dt.timedelta(days=d.rng.randint(2, 6))
     out = [
-        f"{lender(d).upper()} — {d.pick('PAYOFF STATEMENT (THIRD-PARTY REQUEST)', 'PAYOFF DEMAND STATEMENT', 'PAYOFF STATEMENT FOR CLOSING')}"
+        f"{d.lender.upper()} — {d.pick('PAYOFF STATEMENT (THIRD-PARTY REQUEST)', 'PAYOFF DEMAND STATEMENT', 'PAYOFF STATEMENT FOR CLOSING')}"
     ]
     sections: list[tuple[str, list[Pair]]] = []
     sections.append(
@@ -328,7 +323,7 @@ def third_party_payoff(d: Draft) -> str:
         loan.append(("Monthly payment", d.money("next_payment_amount", "usd")))
     if d.says("next_payment_due_date") and d.chance(0.5):
         loan.append(("Next due date", d.date("next_payment_due_date", "us_slash")))
-    if typed(d) and d.says("escrow_balance") and d.chance(0.7):
+    if d.says("liability_type") and d.says("escrow_balance") and d.chance(0.7):
         loan.append(("Escrow balance (refunded separately)", d.money("escrow_balance", "usd")))
     sections.append(("LOAN", loan))
     figures = itemize(d)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from protege.corpus.dates import fmt_date
+from protege.corpus.dates import add_months, fmt_date
 from protege.corpus.draft import Draft
 from protege.corpus.kinds import _portal_apps  # noqa: F401  (registers the app and widget templates)
 from protege.corpus.kinds._portal_parts import (
-    LOANS,
     Pair,
     cell_date,
     cell_money,
@@ -35,17 +34,14 @@ from protege.corpus.kinds._web import (
     keep_wrap,
     last_login,
     last_paid,
-    lender,
     nav_menu,
     pairs_block,
     product_label,
     recent,
     stated,
-    typed,
 )
 from protege.corpus.money import cents, fmt_rate
-from protege.corpus.registry import template
-from protege.corpus.scenario import _add_months
+from protege.corpus.registry import LOANS, template
 
 FAQ = (
     "How do I change my payment due date? + You may request a due date change once every 12 months after making six on-time payments. Call us or send a secure message.",
@@ -74,7 +70,7 @@ def account_dashboard(d: Draft) -> str:
     """A signed-in home page: cookie banner, menu, greeting, alerts and one account tile."""
     s, card = d.s, is_card(d)
     out = [cookie_banner(d)] if d.chance(0.5) else []
-    out += [lender(d), nav_menu(d), greeting(d)]
+    out += [d.lender, nav_menu(d), greeting(d)]
     if d.chance(0.5):
         out.append(last_login(d))
     alerts: list[str] = []
@@ -116,7 +112,7 @@ def account_dashboard(d: Draft) -> str:
             d.pick(
                 "Thinking about refinancing? See if you could lower your rate →",
                 "Earn 2% cash back with our new rewards card. Learn more"
-                if typed(d)
+                if d.says("liability_type")
                 else "Go paperless today.",
                 "Set up AutoPay and never miss a payment.",
             )
@@ -129,7 +125,7 @@ def account_dashboard(d: Draft) -> str:
 def loan_details(d: Draft) -> str:
     """The 'Loan details' tab: a long key/value list with origination facts as distractors."""
     s = d.s
-    out = [lender(d), nav_menu(d), "‹ Back to accounts"]
+    out = [d.lender, nav_menu(d), "‹ Back to accounts"]
     ref = account_ref(d)
     out.append(f"{product_label(d)}{' — ' + ref if ref else ''}")
     out.append(
@@ -159,13 +155,13 @@ def loan_details(d: Draft) -> str:
         )
         rows.append(("Term", f"{s.term_months} months"))
         rows.append(
-            ("Maturity date", fmt_date(_add_months(s.origination_date, s.term_months), "us_slash"))
+            ("Maturity date", fmt_date(add_months(s.origination_date, s.term_months), "us_slash"))
         )
     if (
         s.liability_type == "mortgage"
         and stated(d, "next_payment_amount")
         and s.escrow_monthly
-        and typed(d)
+        and d.says("liability_type")
         and d.chance(0.6)
     ):
         rows.append(
@@ -234,7 +230,11 @@ def payment_activity(d: Draft) -> str:
                 )
             )
     else:
-        mortgage = s.liability_type == "mortgage" and s.escrow_monthly is not None and typed(d)
+        mortgage = (
+            s.liability_type == "mortgage"
+            and s.escrow_monthly is not None
+            and d.says("liability_type")
+        )
         cols = ["Date", "Description", "Total", "Principal", "Interest"] + (
             ["Escrow"] if mortgage else []
         )
@@ -343,7 +343,7 @@ def card_dashboard(d: Draft) -> str:
     s = d.s
     out = [cookie_banner(d)] if d.chance(0.4) else []
     ref = account_ref(d, "stars", "x", "ending")
-    out += [lender(d), greeting(d), f"{product_label(d)}{' ' + ref if ref else ''}"]
+    out += [d.lender, greeting(d), f"{product_label(d)}{' ' + ref if ref else ''}"]
     bal: list[Pair] = []
     if d.says("current_balance"):
         bal.append((d.pick("Current balance", "Current Balance"), cell_money(d, "current_balance")))
@@ -401,10 +401,10 @@ def card_dashboard(d: Draft) -> str:
 def escrow_details(d: Draft) -> str:
     """A mortgage's escrow tab: balance held, monthly deposit, disbursement history and the
     payment breakdown."""
-    if not typed(d):  # an escrow tab names the product; the type is withheld
+    if not d.says("liability_type"):  # an escrow tab names the product; the type is withheld
         return loan_details(d)
     s = d.s
-    out = [lender(d), nav_menu(d)]
+    out = [d.lender, nav_menu(d)]
     ref = account_ref(d)
     out.append(
         f"{product_label(d)}{' ' + ref if ref else ''}  ›  {d.pick('Escrow', 'Escrow account', 'Taxes & insurance')}"
@@ -432,7 +432,9 @@ def escrow_details(d: Draft) -> str:
             )
         )
     out.append(pairs_block(d, rows))
-    if s.escrow_disbursement is not None and typed(d):  # a property tax bill names the collateral
+    if s.escrow_disbursement is not None and d.says(
+        "liability_type"
+    ):  # a property tax bill names the collateral
         sep = d.pick("\t", "   ", " | ")
         table = [sep.join(("Date", "Paid to", "Amount"))]
         table.append(
@@ -471,7 +473,7 @@ def escrow_details(d: Draft) -> str:
         out.append("Your payment\n" + pairs_block(d, pay, "padded"))
     if d.chance(0.5):
         out.append(
-            f"Your next escrow analysis is scheduled for {fmt_date(_add_months(s.as_of, d.rng.randint(1, 8)), 'long')}. Any surplus over $50 will be refunded."
+            f"Your next escrow analysis is scheduled for {fmt_date(add_months(s.as_of, d.rng.randint(1, 8)), 'long')}. Any surplus over $50 will be refunded."
         )
     out.append(footer(d))
     return "\n\n".join(out)

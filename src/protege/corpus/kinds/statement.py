@@ -13,45 +13,42 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from protege.corpus.dates import add_months
 from protege.corpus.draft import Draft
 from protege.corpus.kinds import _statement_cards, _statement_loans, _statement_mortgage
 from protege.corpus.kinds import _statement_parts as sp
 from protege.corpus.kinds._layout import (
     Pair,
     Sheet,
-    add_months,
     broken_columns,
     pad,
-    servicer_name,
     statement_date,
     table,
 )
 from protege.corpus.money import cents, fmt_rate
-from protege.corpus.registry import template
+from protege.corpus.registry import LOANS, template
+from protege.corpus.scenario import random_amount
 
 __all__ = ["_statement_cards", "_statement_loans", "_statement_mortgage"]
 
 D = Decimal
-LOANS = ("auto_loan", "mortgage", "student_loan", "personal_loan")
 
 
 def _balance_label(d: Draft) -> str:
     if d.s.liability_type == "credit_card":
-        return str(d.pick("New Balance", "Statement Balance", "New Balance Total"))
-    return str(
-        d.pick(
-            "Principal Balance", "Unpaid Principal Balance", "Current Principal", "Principal Bal."
-        )
+        return d.pick("New Balance", "Statement Balance", "New Balance Total")
+    return d.pick(
+        "Principal Balance", "Unpaid Principal Balance", "Current Principal", "Principal Bal."
     )
 
 
 def _payment_label(d: Draft) -> str:
     kind = d.s.liability_type
     if kind == "credit_card":
-        return str(d.pick("Minimum Payment Due", "Minimum Payment", "Min. Payment Due"))
+        return d.pick("Minimum Payment Due", "Minimum Payment", "Min. Payment Due")
     if kind == "mortgage":
-        return str(d.pick("Regular Monthly Payment", "Monthly Payment", "Current Payment"))
-    return str(d.pick("Payment Amount", "Monthly Payment", "Regular Payment", "Installment Amount"))
+        return d.pick("Regular Monthly Payment", "Monthly Payment", "Current Payment")
+    return d.pick("Payment Amount", "Monthly Payment", "Regular Payment", "Installment Amount")
 
 
 @template("statement", "ocr_two_column")
@@ -65,7 +62,7 @@ def ocr_two_column(d: Draft) -> str:
     sh = Sheet(d, scanned=True, rate=float(d.pick(0.02, 0.03, 0.05)))
     stmt = statement_date(d)
 
-    sh.say(servicer_name(d).upper())
+    sh.say(d.lender.upper())
     sh.add(sp.title(d, d.chance(0.6), neutral="ACCOUNT STATEMENT"))
     if d.chance(0.6):
         sh.say(*sp.mailing(d))
@@ -80,34 +77,32 @@ def ocr_two_column(d: Draft) -> str:
     if d.says("past_due_amount") and (s.past_due_amount > 0 or d.chance(0.6)):
         money.append(
             (
-                sh.t(str(d.pick("Past Due Amount", "Amount Past Due", "Past Due"))),
+                sh.t(d.pick("Past Due Amount", "Amount Past Due", "Past Due")),
                 sp.past_due(d, ms, ocr=d.chance(0.4)),
             )
         )
     if (
         s.liability_type == "mortgage"
-        and sp.typed(d)
+        and d.says("liability_type")
         and d.says("escrow_balance")
         and d.chance(0.7)
     ):
         money.append((sh.t("Escrow Balance"), sh.money("escrow_balance", ms)))
     if card and d.says("credit_limit"):
-        money.append(
-            (sh.t(str(d.pick("Credit Limit", "Credit Line"))), sh.money("credit_limit", ms))
-        )
+        money.append((sh.t(d.pick("Credit Limit", "Credit Line")), sh.money("credit_limit", ms)))
         if d.says("current_balance") and d.chance(0.6):
             money.append((sh.t("Available Credit"), d.fmt(s.available_credit or D(0), ms)))
     if not card and s.original_amount is not None and d.chance(0.5):
         money.append(
             (
-                sh.t(str(d.pick("Original Loan Amount", "Amount Financed", "Original Principal"))),
+                sh.t(d.pick("Original Loan Amount", "Amount Financed", "Original Principal")),
                 d.fmt(s.original_amount, ms),
             )
         )
     if d.chance(0.4):
         money.append(
             (
-                sh.t(str(d.pick("Last Payment Received", "Last Payment Amount"))),
+                sh.t(d.pick("Last Payment Received", "Last Payment Amount")),
                 d.fmt(s.last_payment_amount, ms),
             )
         )
@@ -116,7 +111,7 @@ def ocr_two_column(d: Draft) -> str:
 
     number = sp.acct(d)
     if number:
-        other.append((sh.t(str(d.pick("Account Number", "Loan Number", "Account No."))), number))
+        other.append((sh.t(d.pick("Account Number", "Loan Number", "Account No.")), number))
     if d.says("next_payment_due_date"):
         other.append((sh.t("Payment Due Date"), sp.due_text(d, ds)))
     if card and d.says("interest_rate"):
@@ -128,7 +123,7 @@ def ocr_two_column(d: Draft) -> str:
             (sh.t(label), value)
             for label, value in sp.rate_pairs(d, "Interest Rate", "Annual Percentage Rate")
         ]
-    other.append((sh.t(str(d.pick("Statement Date", "Closing Date"))), sp.fd(stmt, ds)))
+    other.append((sh.t(d.pick("Statement Date", "Closing Date")), sp.fd(stmt, ds)))
     mature = sp.maturity(d)
     if mature is not None and d.chance(0.5):
         other.append((sh.t("Maturity Date"), sp.fd(mature, ds)))
@@ -149,21 +144,19 @@ def ocr_two_column(d: Draft) -> str:
             a, b = b, a
         left.append(a)
         right.append(b)
-    lines = broken_columns(left, right, str(d.pick("stacked", "joined")))
+    lines = broken_columns(left, right, d.pick("stacked", "joined"))
     sh.add(*(line for line in (ln.strip() for ln in lines) if line))
     sh.blank()
     sh.say(
-        str(
-            d.pick(
-                "THANK YOU FOR YOUR PAYMENT. PLEASE ALLOW 5-7 DAYS FOR MAILING.",
-                "Please see reverse side for important information about your account.",
-                "Payments received after the due date may be subject to a late charge.",
-                "To update your mailing address, call customer service or visit us online.",
-            )
+        d.pick(
+            "THANK YOU FOR YOUR PAYMENT. PLEASE ALLOW 5-7 DAYS FOR MAILING.",
+            "Please see reverse side for important information about your account.",
+            "Payments received after the due date may be subject to a late charge.",
+            "To update your mailing address, call customer service or visit us online.",
         )
     )
     if d.chance(0.5):
-        sh.say(str(d.pick("Page 1 of 2", "PAGE 1", "- 1 -")))
+        sh.say(d.pick("Page 1 of 2", "PAGE 1", "- 1 -"))
     return sh.render()
 
 
@@ -177,13 +170,13 @@ def coupon_tearoff(d: Draft) -> str:
     sh = Sheet(d, scanned=d.chance(0.35), width=54)
     stmt = statement_date(d)
     fees = (s.late_fee if s.past_due_amount > 0 else D(0)) if card else sp.late_fee_charged(d, stmt)
-    colon = str(d.pick(":", ""))
+    colon = d.pick(":", "")
 
     sh.say(*sp.servicer_block(d, d.chance(0.5)))
     sh.blank()
     sh.add(sp.title(d, d.chance(0.5)))
     sh.kv(f"Statement Date{colon}", sp.fd(stmt, ds))
-    number = sp.acct(d, str(d.pick("masked", "stars", "x")))
+    number = sp.acct(d, d.pick("masked", "stars", "x"))
     if number:
         sh.kv(f"Account{colon}", number)
     sh.blank()
@@ -206,13 +199,11 @@ def coupon_tearoff(d: Draft) -> str:
         sh.kv(f"Payment Due Date{colon}", sp.due_text(d, ds))
     sh.blank()
     sh.say(
-        str(
-            d.pick(
-                "Thank you for your business. Pay online any time or by phone.",
-                "Paying by check? Write your account number on the check.",
-                "Payments must be received by 5 p.m. on the due date to be credited that day.",
-                "Enroll in paperless statements and stop receiving paper mail.",
-            )
+        d.pick(
+            "Thank you for your business. Pay online any time or by phone.",
+            "Paying by check? Write your account number on the check.",
+            "Payments must be received by 5 p.m. on the due date to be credited that day.",
+            "Enroll in paperless statements and stop receiving paper mail.",
         )
     )
     if d.chance(0.15):
@@ -221,19 +212,15 @@ def coupon_tearoff(d: Draft) -> str:
             sh.add(sh.t(f"Your {other[0]} balance is ") + other[1] + ".")
     sh.blank()
     sh.say(
-        str(
-            d.pick(
-                "- - - - - - - - - - - - - - - - - - - - - - - - - - -",
-                "------------------ DETACH HERE ------------------",
-                "8<-------------------------------------------------",
-            )
+        d.pick(
+            "- - - - - - - - - - - - - - - - - - - - - - - - - - -",
+            "------------------ DETACH HERE ------------------",
+            "8<-------------------------------------------------",
         )
     )
-    sh.say(
-        str(d.pick("RETURN THIS PORTION WITH YOUR PAYMENT", "PAYMENT COUPON", "Remittance Slip"))
-    )
-    if sp.has_last4(d):
-        sh.kv("Account Number", d.last4(str(d.pick("full", "full", "masked"))), 46)
+    sh.say(d.pick("RETURN THIS PORTION WITH YOUR PAYMENT", "PAYMENT COUPON", "Remittance Slip"))
+    if d.says("account_last4"):
+        sh.kv("Account Number", d.last4(d.pick("full", "full", "masked")), 46)
     if d.says("next_payment_due_date"):
         sh.kv("Due Date", d.date("next_payment_due_date", ds), 46)
     if card:
@@ -243,15 +230,15 @@ def coupon_tearoff(d: Draft) -> str:
             sh.kv("Minimum Payment Due", d.money("next_payment_amount", ms), 46)
     elif sp.total_due_ok(d):
         sh.kv(
-            str(d.pick("Amount Due", "Total Amount Due", "Please Pay")),
+            d.pick("Amount Due", "Total Amount Due", "Please Pay"),
             sp.total_text(d, fees, ms),
             46,
         )
     sh.add(pad(sh.t("Amount Enclosed"), "$ ____________", 46))
     sh.blank()
-    sh.say(s.borrower.upper(), str(d.pick("Remit to:", "Make checks payable to:", "Mail to:")))
+    sh.say(s.borrower.upper(), d.pick("Remit to:", "Make checks payable to:", "Mail to:"))
     sh.say(*sp.servicer_block(d, True))
-    if sp.has_last4(d):
+    if d.says("account_last4"):
         check = sum(int(ch) for ch in s.account_number) % 10
         sh.add(f"{d.rng.randint(10, 99)}{s.account_number}{check} {d.rng.randint(100, 999)}")
     return sh.render()
@@ -265,41 +252,37 @@ def annual_summary(d: Draft) -> str:
     ms, ds = sp.money_style(d), sp.date_style(d)
     sh = Sheet(d, scanned=d.chance(0.25), width=60)
     stmt = statement_date(d)
-    typed = sp.typed(d)
+    typed = d.says("liability_type")
     mortgage = s.liability_type == "mortgage" and typed
     prin, _, esc = sp.payment_split(d)
     year_end = s.as_of.month <= 2 and d.chance(0.85)
     if year_end:  # printed in the new year, after the year it summarizes
         stmt = max(stmt, dt.date(s.as_of.year, 1, 1))
 
-    sh.say(servicer_name(d))
-    number = sp.acct(d, str(d.pick("full", "masked")))
+    sh.say(d.lender)
+    number = sp.acct(d, d.pick("full", "masked"))
     if year_end:
         year = s.as_of.year - 1
-        heading = str(
-            d.pick(
-                f"{year} Year-End Statement",
-                f"Annual Account Summary for {year}",
-                f"Year-End Loan Summary - Tax Year {year}",
-            )
+        heading = d.pick(
+            f"{year} Year-End Statement",
+            f"Annual Account Summary for {year}",
+            f"Year-End Loan Summary - Tax Year {year}",
         )
         done = s.as_of.month
         interest = cents(s.current_balance * s.interest_rate / 100 * D("1.02"))
         paid = cents(prin * 12)
     else:
         year = s.as_of.year
-        heading = str(
-            d.pick(
-                "Year-to-Date Summary",
-                f"{year} Year-to-Date Account Summary",
-                "Annual Summary (Year to Date)",
-            )
+        heading = d.pick(
+            "Year-to-Date Summary",
+            f"{year} Year-to-Date Account Summary",
+            "Annual Summary (Year to Date)",
         )
         done = max(1, s.as_of.month - 1)
         interest = s.ytd_interest
         paid = cents(prin * done)
     sh.say(heading)
-    sh.add(sh.t(str(d.pick("Product: ", "Loan type: ", "Account type: "))) + sp.noun(d, cap=True))
+    sh.add(sh.t(d.pick("Product: ", "Loan type: ", "Account type: ")) + sp.noun(d, cap=True))
     if number:
         sh.kv("Account Number", number)
     sh.say(f"Borrower: {s.borrower}")
@@ -315,7 +298,7 @@ def annual_summary(d: Draft) -> str:
         sh.kv("Mortgage interest received (Form 1098, Box 1)", d.fmt(interest, ms))
     else:
         sh.kv(
-            str(d.pick("Interest paid", "Total interest paid", "Interest collected")),
+            d.pick("Interest paid", "Total interest paid", "Interest collected"),
             d.fmt(interest, ms),
         )
     sh.kv("Principal paid", d.fmt(paid, ms))
@@ -338,19 +321,15 @@ def annual_summary(d: Draft) -> str:
     sh.blank()
 
     sh.say(
-        str(
-            d.pick(
-                f"CURRENT ACCOUNT STATUS AS OF {sp.fd(stmt, ds)}",
-                "YOUR ACCOUNT TODAY",
-                "Current Loan Information",
-            )
+        d.pick(
+            f"CURRENT ACCOUNT STATUS AS OF {sp.fd(stmt, ds)}",
+            "YOUR ACCOUNT TODAY",
+            "Current Loan Information",
         )
     )
     if d.says("current_balance"):
         sh.kv(
-            str(
-                d.pick("Current principal balance", "Unpaid principal balance", "Principal balance")
-            ),
+            d.pick("Current principal balance", "Unpaid principal balance", "Principal balance"),
             d.money("current_balance", ms),
         )
     for label, value in sp.rate_pairs(d, "Interest rate"):
@@ -359,7 +338,7 @@ def annual_summary(d: Draft) -> str:
         sh.kv("Escrow balance", d.money("escrow_balance", ms))
     if d.says("next_payment_amount"):
         sh.kv(
-            str(d.pick("Monthly payment", "Regular payment", "Next payment amount")),
+            d.pick("Monthly payment", "Regular payment", "Next payment amount"),
             d.money("next_payment_amount", ms),
         )
     if d.says("next_payment_due_date"):
@@ -368,12 +347,10 @@ def annual_summary(d: Draft) -> str:
         sh.kv("Amount past due", sp.past_due(d, ms))
     sh.blank()
     sh.say(
-        str(
-            d.pick(
-                "This summary is provided for your records. Consult a tax advisor about deductibility.",
-                "Amounts reported to the IRS may differ if payments were reversed after year end.",
-                "Keep this statement with your tax records.",
-            )
+        d.pick(
+            "This summary is provided for your records. Consult a tax advisor about deductibility.",
+            "Amounts reported to the IRS may differ if payments were reversed after year end.",
+            "Keep this statement with your tax records.",
         )
     )
     return sh.render()
@@ -385,23 +362,23 @@ def estatement_notice(d: Draft) -> str:
     a cropped snippet) stating two or three facts."""
     s = d.s
     card = s.liability_type == "credit_card"
-    ms = str(d.pick("usd", "usd", "usd_nocomma", "commas"))
-    ds = str(d.pick("short_month", "us_slash", "long", "month_day", "us_slash_short"))
-    name = servicer_name(d)
+    ms = d.pick("usd", "usd", "usd_nocomma", "commas")
+    ds = d.pick("short_month", "us_slash", "long", "month_day", "us_slash_short")
+    name = d.lender
     month = f"{statement_date(d):%B}"
     facts: list[str] = []
     if d.says("current_balance") and (card or d.chance(0.5)):
         label = (
-            str(d.pick("Statement balance", "New balance"))
+            d.pick("Statement balance", "New balance")
             if card
-            else str(d.pick("Principal balance", "Principal bal"))
+            else d.pick("Principal balance", "Principal bal")
         )
         facts.append(f"{label}: {d.money('current_balance', ms)}")
     if d.says("next_payment_amount"):
         label = (
-            str(d.pick("Minimum payment due", "Min. payment"))
+            d.pick("Minimum payment due", "Min. payment")
             if card
-            else str(d.pick("Payment amount", "Regular payment", "Monthly payment"))
+            else d.pick("Payment amount", "Regular payment", "Monthly payment")
         )
         facts.append(f"{label}: {d.money('next_payment_amount', ms)}")
     if d.says("next_payment_due_date"):
@@ -412,20 +389,20 @@ def estatement_notice(d: Draft) -> str:
         facts.append(f"Past due: {sp.past_due(d, ms)}")
 
     variant = d.rng.randint(0, 2)
-    ending = f" {d.last4('ending')}" if sp.has_last4(d) and d.chance(0.8) else ""
+    ending = f" {d.last4('ending')}" if d.says("account_last4") and d.chance(0.8) else ""
     if variant == 0:
         text = f"{name}: Your {month} statement for your {sp.noun(d)}{ending} is ready. "
         text += ". ".join(facts)
         return (
             text
             + ("." if facts else "")
-            + str(d.pick(" Log in to view.", "", " Reply STOP to end texts."))
+            + d.pick(" Log in to view.", "", " Reply STOP to end texts.")
         )
     if variant == 1:
         lines = [f"Subject: Your {month} eStatement is available", ""]
         lines.append(f"The statement for your {sp.noun(d)}{ending} is now available online.")
-        return "\n".join([*lines, *facts, str(d.pick("Sign in to view your statement.", ""))])
-    lines = [str(d.pick("...ACCOUNT SUMMARY", "[page 1 excerpt]", "— statement snippet —"))]
+        return "\n".join([*lines, *facts, d.pick("Sign in to view your statement.", "")])
+    lines = [d.pick("...ACCOUNT SUMMARY", "[page 1 excerpt]", "— statement snippet —")]
     if ending:
         lines.append(f"Account{ending}")
     return "\n".join(lines + facts)
@@ -445,13 +422,13 @@ def credit_union_combined(d: Draft) -> str:
     if member[-4:] == s.last4:
         member = member[:-1] + str((int(member[-1]) + 1) % 10)
 
-    cu = "Credit Union" in s.servicer
+    cu = "Credit Union" in d.lender
     heads = (
         ("MEMBER STATEMENT", "Combined Statement of Accounts")
         if cu
         else ("RELATIONSHIP STATEMENT", "Combined Statement")
     )
-    sh.say(servicer_name(d).upper(), str(d.pick(*heads, "Statement of Accounts")))
+    sh.say(d.lender.upper(), d.pick(*heads, "Statement of Accounts"))
     sh.say(f"Statement Period {sp.fd(start, ds)} through {sp.fd(stmt, ds)}")
     sh.say(f"{'Member Number' if cu else d.pick('Customer ID', 'Customer Number')} {member}")
     sh.say(*sp.mailing(d, d.chance(0.7)))
@@ -459,7 +436,7 @@ def credit_union_combined(d: Draft) -> str:
 
     other = sp.other_account(d, ms) if d.chance(0.85) else None
     word = sp.noun(d)
-    loan_id = str(d.pick("L01", "L10", "0140", "L2"))
+    loan_id = d.pick("L01", "L10", "0140", "L2")
     rows: list[list[str]] = []
     product = s.other_account_product
     if other:
@@ -467,7 +444,7 @@ def credit_union_combined(d: Draft) -> str:
     rows.append(
         [
             sh.t("Loan ") + loan_id,
-            d.last4("stars") if sp.has_last4(d) else "",
+            d.last4("stars") if d.says("account_last4") else "",
             d.money("current_balance", ms) if d.says("current_balance") else "",
         ]
     )
@@ -478,7 +455,7 @@ def credit_union_combined(d: Draft) -> str:
     if other:
         sh.say(f"{product.upper()} ...{s.other_account_last4}")
         if product in ("savings account", "checking account"):
-            deposits = cents(D(d.rng.randint(50, 3000)) + D(d.rng.randint(0, 99)) / 100)
+            deposits = random_amount(d.rng, 50, 3000)
             dividend = cents(s.other_account_balance * D("0.0004"))
             begin = s.other_account_balance - deposits - dividend
             sh.kv("Beginning Balance", d.fmt(begin, ms))
@@ -494,28 +471,26 @@ def credit_union_combined(d: Draft) -> str:
         sh.blank()
 
     sh.add(f"{sh.t('LOAN')} {loan_id} - " + word)
-    if sp.typed(d) and s.collateral and s.liability_type != "personal_loan":
+    if d.says("liability_type") and s.collateral and s.liability_type != "personal_loan":
         sh.add(sh.t("Collateral: ") + s.collateral)
     if d.says("current_balance") and d.chance(0.6):
         sh.kv("Principal Balance", d.money("current_balance", ms))
-    for label, value in sp.rate_pairs(
-        d, str(d.pick("Interest Rate", "Rate")), "Annual Percentage Rate"
-    ):
+    for label, value in sp.rate_pairs(d, d.pick("Interest Rate", "Rate"), "Annual Percentage Rate"):
         sh.kv(label, value)
     if (
         s.liability_type == "mortgage"
-        and sp.typed(d)
+        and d.says("liability_type")
         and d.says("escrow_balance")
         and d.chance(0.6)
     ):
         sh.kv("Escrow Balance", d.money("escrow_balance", ms))
     if d.says("next_payment_amount"):
         sh.kv(
-            str(d.pick("Payment Amount", "Regular Payment", "Monthly Payment")),
+            d.pick("Payment Amount", "Regular Payment", "Monthly Payment"),
             d.money("next_payment_amount", ms),
         )
     if d.says("next_payment_due_date"):
-        sh.kv(str(d.pick("Next Due Date", "Payment Due", "Due Date")), sp.due_text(d, ds))
+        sh.kv(d.pick("Next Due Date", "Payment Due", "Due Date"), sp.due_text(d, ds))
     if d.says("past_due_amount") and (s.past_due_amount > 0 or d.chance(0.5)):
         sh.kv("Past Due", sp.past_due(d, ms))
     hist = sp.payment_history(d)[-1]
@@ -529,7 +504,7 @@ def credit_union_combined(d: Draft) -> str:
     )
     if fees:
         sh.add(
-            sh.t(f"{sp.fd(sp.last_due(d) + dt.timedelta(days=10), ds)}  Late Fee ")
+            sh.t(f"{sp.fd(s.previous_due_date + dt.timedelta(days=10), ds)}  Late Fee ")
             + d.fmt(fees, ms)
         )
     if d.says("payoff_amount") and d.chance(0.3):
@@ -542,14 +517,12 @@ def credit_union_combined(d: Draft) -> str:
         sh.add(line)
     sh.blank()
     sh.say(
-        str(
-            d.pick(
-                "Federally insured by NCUA."
-                if cu
-                else "Deposit products offered by our bank affiliate.",
-                "Rates on deposit accounts are variable and subject to change.",
-                "Thank you for being a member!" if cu else "Thank you for banking with us!",
-            )
+        d.pick(
+            "Federally insured by NCUA."
+            if cu
+            else "Deposit products offered by our bank affiliate.",
+            "Rates on deposit accounts are variable and subject to change.",
+            "Thank you for being a member!" if cu else "Thank you for banking with us!",
         )
     )
     return sh.render()

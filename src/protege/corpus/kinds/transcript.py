@@ -3,8 +3,9 @@ servicer, as call-center transcripts: speaker labels, timestamps, IVR menus, hol
 authentication, small talk, spoken numbers and corrections.
 
 This module holds the calls with an agent, each its own order of events and set of facts;
-``_transcript_edge`` holds the edge cases (the very long noisy call, the voicemail, raw ASR
-output, the automated outbound call). The call machinery is in ``_speech`` and the scripted
+``_transcript_edge`` holds the calls shaped by the phone system or by their length (IVR
+self-service then an agent, the very long noisy call, the voicemail, raw ASR output, the
+automated outbound call). The call machinery is in ``_speech`` and the scripted
 talk in ``_speech_scripts``.
 """
 
@@ -17,7 +18,6 @@ from protege.corpus.draft import Draft
 from protege.corpus.kinds import _transcript_edge  # noqa: F401  (registers the edge-case calls)
 from protege.corpus.kinds._speech import (
     CARD,
-    LOANS,
     Call,
     amount,
     balance_name,
@@ -30,7 +30,6 @@ from protege.corpus.kinds._speech import (
     phone,
     rate_line,
     said,
-    says_last4,
 )
 from protege.corpus.kinds._speech_scripts import (
     closing,
@@ -44,7 +43,7 @@ from protege.corpus.kinds._speech_scripts import (
     verify,
 )
 from protege.corpus.money import fmt_rate, spoken_digits
-from protege.corpus.registry import template
+from protege.corpus.registry import LOANS, template
 
 
 @template("transcript", "payoff_call", types=LOANS)
@@ -63,17 +62,17 @@ def payoff_call(d: Draft) -> str:
             "Sure thing. What's the account number?",
         )
     )
-    if says_last4(d) and d.chance(0.2):
+    if d.says("account_last4") and d.chance(0.2):
         c.caller(f"It ends in {c.keep(misread_digits(s.last4, d))}.")
         c.rep(
             f"Hmm, I'm not finding that one under your name. I have the {prod} {d.last4(d.pick('ending', 'spoken'))}, is that it?"
         )
         c.caller("Oh, yes, sorry, I flipped the numbers.")
         d.tag("caller_correction")
-    elif says_last4(d) and d.chance(0.3):
+    elif d.says("account_last4") and d.chance(0.3):
         c.caller(f"I only have the last four, {c.keep(spoken_digits(s.last4))}.")
         c.rep(f"Okay, {d.last4('ending')}, got it.")
-    elif says_last4(d):
+    elif d.says("account_last4"):
         style = d.pick("full", "ending", "spoken")
         lead = "Yes, it's" if style == "full" else "It's the one"
         c.caller(f"{lead} {d.last4(style)}.")
@@ -126,150 +125,6 @@ def payoff_call(d: Draft) -> str:
     return c.text(d.pick("Payoff Requests", "Loan Servicing")) if d.chance(0.4) else c.text()
 
 
-@template("transcript", "ivr_then_agent")
-def ivr_then_agent(d: Draft) -> str:
-    """The automated system reads the account summary, the caller zeroes out to an agent and
-    asks one more question (payoff, rate, or card APR and limit)."""
-    s = d.s
-    c = Call(d, layout="inline")
-    spoken = d.chance(0.5)
-    ivr_open(c)
-    c.note(d.pick("[caller pressed 2]", "[DTMF: 2]", "[caller presses 2]"))
-    c.ivr(
-        d.pick(
-            "Please enter or say your account number, followed by the pound sign.",
-            "Using your keypad, enter your account number. If you don't know it, press star.",
-            "Please say or enter the account number you're calling about.",
-        )
-    )
-    c.note(d.pick("[DTMF tones]", "[keypad tones]", "[caller enters account number]"))
-    prod = d.product()
-    if says_last4(d):
-        acct = d.last4("spoken" if spoken else "ending")
-        c.ivr(
-            d.pick(f"Thank you. For the {prod} {acct}.", f"Thank you. I found your {prod} {acct}.")
-        )
-    else:
-        c.ivr(d.pick(f"Thank you. I found your {prod}.", f"One moment while I access your {prod}."))
-
-    def money(key: str) -> str:
-        return d.spoken_money(key) if spoken else d.money(key, "usd")
-
-    facts: list[str] = []
-    if d.says("current_balance"):
-        name = "current balance" if s.liability_type == CARD else "current principal balance"
-        bal = money("current_balance")
-        facts.append(d.pick(f"Your {name} is {bal}.", f"The {name} on this account is {bal}."))
-    if d.says("next_payment_amount") and d.says("next_payment_due_date"):
-        amt = money("next_payment_amount")
-        when = d.date("next_payment_due_date", d.pick("long", "month_day", "weekday"))
-        facts.append(
-            d.pick(
-                f"Your next {pay_word(d)} of {amt} is due on {when}.",
-                f"A {pay_word(d)} of {amt} is due {when}.",
-            )
-        )
-    if d.says("past_due_amount") and d.chance(0.7):
-        if s.past_due_amount == 0:
-            facts.append(
-                f"There is {d.past_due(d.pick('no past due amount', 'nothing past due'))} on this account."
-            )
-        else:
-            facts.append(
-                f"Your account is past due. The past due amount is {money('past_due_amount')}."
-            )
-    if s.liability_type == CARD and s.available_credit is not None:
-        facts.append(f"Your available credit is {c.keep(amount(d, s.available_credit, spoken))}.")
-    elif s.last_payment_date and d.chance(0.5):
-        paid = c.keep(amount(d, s.last_payment_amount, spoken))
-        facts.append(
-            f"Your last payment of {paid} was received on {s.last_payment_date:%B} {s.last_payment_date.day}."
-        )
-    d.rng.shuffle(facts)
-    for fact in facts:
-        c.ivr(fact)
-    c.ivr(
-        d.pick(
-            "To hear this information again, press star. To make a payment, press 1. To speak with a representative, press 0.",
-            "To repeat, press 9. To return to the main menu, press pound. For a representative, press 0.",
-            "If you're finished, you may hang up. Otherwise, press 0 to speak with someone.",
-        )
-    )
-    if d.chance(0.5):
-        c.caller(d.pick("Representative.", "Agent.", "Talk to a person."))
-        c.ivr(
-            d.pick(
-                "I'm sorry, I didn't understand your response.",
-                "Sorry, I didn't catch that.",
-                "I can help you with that. First, tell me in a few words what you're calling about.",
-            )
-        )
-    c.note(d.pick("[caller pressed 0]", "[DTMF: 0]", "[zero pressed]"))
-    c.ivr(
-        d.pick(
-            "Please hold while we transfer your call to the next available representative.",
-            "One moment while I connect you.",
-            "Transferring you now.",
-        )
-    )
-    hold(c)
-    c.rep(
-        d.pick(
-            f"Thank you for holding, this is {s.rep}. I see you've been verified through our automated system; can you just confirm your name for me?",
-            f"{c.co}, {s.rep} speaking. Can I have your name to confirm I have the right account?",
-            f"Hi, this is {s.rep}. You came through the phone system so I have your account up; who am I speaking with?",
-        )
-    )
-    c.caller(
-        d.pick(
-            f"{s.borrower}.",
-            f"Hi, it's {s.borrower_first} {s.borrower_last}.",
-            f"Yeah, {s.borrower}.",
-        )
-    )
-    if s.liability_type == CARD:
-        c.caller(
-            d.pick(
-                "I just wanted to ask what my interest rate is. And what's my limit now?",
-                "Quick question, what APR am I paying? And what's my credit limit?",
-                "The system didn't tell me my rate or my limit, can you?",
-            )
-        )
-        if d.says("interest_rate"):
-            c.rep(rate_line(c))
-        if d.says("credit_limit"):
-            limit = said(d, "credit_limit")
-            c.rep(
-                d.pick(
-                    f"Your credit limit is {limit}.", f"And the limit on the account is {limit}."
-                )
-            )
-    elif d.says("payoff_amount") and d.chance(0.6):
-        c.caller(
-            d.pick(
-                "The recording didn't give me a payoff. What would it take to pay it off completely?",
-                "I need the payoff amount, the menu only gave me the balance.",
-                "How much would I need to send to close this out?",
-            )
-        )
-        payoff_quote(c)
-    else:
-        c.caller(
-            d.pick(
-                "Yeah, I just wanted to know what my interest rate is on this.",
-                "What rate am I paying on this?",
-                "Can you tell me my interest rate?",
-            )
-        )
-        c.rep(
-            rate_line(c)
-            if d.says("interest_rate")
-            else "I'm not able to see the rate on my screen, I'll have someone email it to you."
-        )
-    closing(c)
-    return c.text()
-
-
 @template("transcript", "quick_balance_check")
 def quick_balance_check(d: Draft) -> str:
     """A short call: what do I owe and when is it due; the caller sometimes has the payment
@@ -284,7 +139,7 @@ def quick_balance_check(d: Draft) -> str:
             f"Yeah, what do I owe on my {prod}, and when is the payment due?",
         )
     )
-    if says_last4(d):
+    if d.says("account_last4"):
         c.rep(
             f"I can help. Is this for the account {d.last4(d.pick('ending', 'ending', 'spoken', 'x'))}?"
         )
@@ -388,7 +243,7 @@ def hardship_call(d: Draft) -> str:
         )
     )
     verify(c)
-    if says_last4(d) and d.chance(0.5):
+    if d.says("account_last4") and d.chance(0.5):
         c.rep(f"Okay, I have the account {d.last4()} open.")
     if d.says("past_due_amount"):
         if s.past_due_amount == 0:
@@ -563,7 +418,7 @@ def card_services_call(d: Draft) -> str:
             "apr": f"Hi, I'm trying to understand the interest on my {prod}.",
         }[purpose]
     )
-    if says_last4(d):
+    if d.says("account_last4"):
         number = d.pick("card number", "card number on the front of the card") if c.typed else None
         c.rep(f"Sure. Can you give me the {number or 'account number'}?")
         if d.chance(0.5):
@@ -629,7 +484,7 @@ def card_offer_call(d: Draft) -> str:
     c.rep(f"Hi, may I speak with {s.borrower_first} {s.borrower_last}?")
     c.caller(d.pick("Speaking.", "This is them.", "Yeah, who's calling?"))
     prod = d.product()
-    last4 = f" {d.last4(d.pick('ending', 'spoken'))}" if says_last4(d) else ""
+    last4 = f" {d.last4(d.pick('ending', 'spoken'))}" if d.says("account_last4") else ""
     c.rep(
         f"Hi {s.borrower_first}, this is {s.rep} calling from {c.co} on a recorded line about your {prod}{last4}. Do you have a couple of minutes?"
     )
@@ -722,7 +577,7 @@ def third_party_payoff(d: Draft) -> str:
     )
     c.other(f"Hi, yes, this is {s.borrower_first}. You can give them whatever they need.")
     verify(c, answer="other")
-    if says_last4(d):
+    if d.says("account_last4"):
         c.rep(
             f"Okay. And just to confirm, we're talking about the {prod} {d.last4(d.pick('ending', 'x', 'masked'))}?"
         )

@@ -1,0 +1,78 @@
+"""``protege train`` (and ``protege train validate CONFIG``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from protege.cli.render import console
+from protege.errors import UsageError
+from protege.train.config import TrainConfig, load_config
+
+
+def train_command(
+    args: list[str] = typer.Argument(
+        None,
+        help="key=value overrides (e.g. train.max_steps=20), or: validate CONFIG [key=value ...]",
+    ),
+    config: Path = typer.Option(
+        None, "--config", "-c", help="YAML config (configs/liability/*.yaml)."
+    ),
+    resume: bool = typer.Option(False, "--resume", help="Continue from output_dir/checkpoint."),
+) -> None:
+    """Fine-tune a LoRA adapter, or check a config with `protege train validate CONFIG`.
+
+    Writes the adapter directory (adapter weights + meta.json) to the config's output_dir.
+    `protege train validate CONFIG [key=value ...]` reports every config problem at once.
+
+    Example: protege train --config configs/liability/gemma-3-270m_lora.yaml train.max_steps=100
+    """
+    args = list(args or [])
+    if args and args[0] == "validate":
+        if len(args) < 2:
+            raise UsageError("usage: protege train validate CONFIG [key=value ...]")
+        cfg = load_config(Path(args[1]), args[2:])
+        console.print(f"{args[1]}: ok (model {cfg.model}, output {cfg.output_dir})")
+        return
+    if config is None:
+        raise UsageError(
+            "--config is required (e.g. --config configs/liability/gemma-3-270m_lora.yaml)"
+        )
+    run(load_config(config, args), resume)
+
+
+def run(cfg: TrainConfig, resume: bool) -> None:
+    """Train with a progress bar showing loss, tokens/s and ETA."""
+    from protege.train.loop import train
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("loading model and data", total=None)
+        for event in train(cfg, resume=resume):
+            if event.kind == "start":
+                progress.update(task, total=event.total_steps, completed=event.step)
+                progress.console.print(event.message)
+            elif event.kind == "step":
+                progress.update(
+                    task,
+                    completed=event.step,
+                    description=f"loss {event.loss:.4f}  lr {event.lr:.2e}  {event.tokens_per_s:.0f} tok/s",
+                )
+            elif event.kind == "eval":
+                progress.console.print(f"step {event.step}: val loss {event.val_loss:.4f}")
+            elif event.kind == "checkpoint":
+                progress.console.print(f"step {event.step}: checkpoint saved to {event.message}")
+            elif event.kind == "done":
+                metrics = event.meta.get("metrics", {})
+                progress.console.print(
+                    f"adapter written to {event.message} "
+                    f"({metrics.get('tokens_per_s')} tok/s, peak {metrics.get('peak_rss_mb')} MiB, "
+                    f"final loss {metrics.get('final_loss')}, val loss {metrics.get('final_val_loss')})"
+                )
