@@ -210,3 +210,82 @@ def test_training_reads_a_dataset_directory(
         == 20
     )
     shutil.rmtree(dataset)
+
+
+# --- through the command line -----------------------------------------------------------
+
+
+def cli(*args: Any) -> Any:
+    from typer.testing import CliRunner
+
+    from protege.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_models_list_json() -> None:
+    result = cli("models", "list", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["name"] for r in rows} == {"gemma-3-270m", "smollm2-135m", "tiny-random"}
+    assert [r["name"] for r in rows if r["default"]] == ["gemma-3-270m"]
+
+
+def test_models_pull_tiny_then_resolve(protege_home: Path) -> None:
+    from protege.models.registry import resolve
+
+    result = cli("models", "pull", "tiny-random")
+    assert result.exit_code == 0, result.output
+    assert resolve("tiny-random") == protege_home / "models" / "tiny-random"
+    assert cli("models", "pull", "nope").exit_code == 1
+
+
+def test_unpulled_model_says_how_to_pull() -> None:
+    from protege.errors import ModelNotFoundError
+    from protege.models.registry import resolve
+
+    with pytest.raises(ModelNotFoundError, match="protege models pull gemma-3-270m"):
+        resolve("gemma-3-270m")
+
+
+def test_train_predict_eval_through_the_cli(tiny_model: Path, train_file: Path, tmp_path: Path) -> None:
+    config = ROOT / "configs/liability/tiny-random_lora.yaml"
+    out = tmp_path / "adapter"
+    result = cli("train", "--config", config, f"model={tiny_model}", f"data.train={train_file}", f"output_dir={out}", "train.max_steps=4")
+    assert result.exit_code == 0, result.output
+    assert "adapter written to" in result.stdout
+    test_file = tmp_path / "test.jsonl"
+    write_jsonl(test_file, (g.to_row() for g in generate(6, seed=12)))
+    pred = tmp_path / "pred.jsonl"
+    result = cli("predict", "--model", out, "--input", test_file, "--output", pred, "--batch-size", "3", "--max-new-tokens", "8")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in pred.read_text().splitlines()]
+    assert len(rows) == 6
+    assert {"id", "output", "latency_ms", "prompt_tokens", "completion_tokens"} <= set(rows[0])
+    assert all(0 < r["completion_tokens"] <= 8 for r in rows)
+    report_dir = tmp_path / "eval"
+    result = cli("eval", "--data", test_file, "--model", f"tuned={out}", "--model", "regex", "--concurrency", "3", "--max-new-tokens", "8", "--out", report_dir)
+    assert result.exit_code == 0, result.output
+    for name in ("report.json", "report.md", "pareto.png"):
+        assert (report_dir / name).is_file(), name
+    report = json.loads((report_dir / "report.json").read_text())
+    assert report["data"]["n"] == 6
+    assert [m["label"] for m in report["models"]] == ["tuned", "regex"]
+
+
+def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
+    for args, needle in (
+        (("train",), "--config is required"),
+        (("train", "--config", tmp_path / "missing.yaml"), "no such file"),
+        (("train", "validate"), "usage"),
+        (("predict", "--model", tmp_path / "nope", "--input", tmp_path / "x.jsonl", "--output", tmp_path / "o.jsonl"), "no such file"),
+    ):
+        result = cli(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert needle in result.stderr, (args, result.stderr)
+        assert result.stderr.strip().count("\n") == 0
+    sources = tmp_path / "s.jsonl"
+    write_jsonl(sources, (g.to_row() for g in generate(2, seed=1)))
+    result = cli("predict", "--model", tmp_path / "nope", "--input", sources, "--output", tmp_path / "o.jsonl")
+    assert result.exit_code == 1
+    assert "neither a known model" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from protege.cli.render import console, err_console, print_json
+from protege.engine.predictor import load_predictor
 from protege.evaluate.metrics import ModelResult, Targets
 from protege.evaluate.report import (
     REPORT_JSON,
@@ -81,6 +83,7 @@ def _run(
     usd_per_core_hour: float | None,
     show: Console,
     tables: bool,
+    max_new_tokens: int = 192,
 ) -> EvalResult:
     columns = (
         TextColumn("{task.description}"),
@@ -90,7 +93,8 @@ def _run(
     )
     with Progress(*columns, console=show, transient=True) as progress:
         tasks: dict[str, TaskID] = {}
-        events = evaluate(data, models, concurrency, targets, out, prices, usd_per_core_hour)
+        load = functools.partial(load_predictor, max_new_tokens=max_new_tokens)
+        events = evaluate(data, models, concurrency, targets, out, prices, usd_per_core_hour, load)
         for event in events:
             if event.kind == "load":
                 tasks[event.label] = progress.add_task(f"loading {event.label}", total=None)
@@ -130,6 +134,9 @@ def eval_command(
     usd_per_core_hour: float | None = typer.Option(
         None, "--usd-per-core-hour", help="Price of self-hosted CPU time (overrides --prices)."
     ),
+    max_new_tokens: int = typer.Option(
+        192, "--max-new-tokens", help="Cap on answer tokens (a Gemma record is ~120)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print report.json instead of tables."),
 ) -> None:
     """Evaluate models on a verified set: record error (95 % CI), field accuracy, invalid rate,
@@ -150,6 +157,7 @@ def eval_command(
         usd_per_core_hour,
         show=err_console if as_json else console,
         tables=not as_json,
+        max_new_tokens=max_new_tokens,
     )
     if as_json:
         print_json(json.loads((out_dir / REPORT_JSON).read_text(encoding="utf-8")))

