@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from protege.cli import app
 
+from clitools import assert_clean_error
+
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
@@ -157,15 +159,6 @@ def test_regex_baseline_runs_and_scores(corpus_file: Path, tmp_path: Path) -> No
 
 
 # --- bad input: one line, exit 1, no traceback ------------------------------------------
-
-
-def assert_clean_error(result: Any, *needles: str) -> None:
-    assert result.exit_code == 1, result.output
-    text = result.stderr
-    assert "Traceback" not in text
-    assert text.strip().count("\n") == 0, f"more than one line: {text!r}"
-    for needle in needles:
-        assert needle in text, f"{needle!r} not in {text!r}"
 
 
 def test_missing_files(tmp_path: Path, corpus_file: Path) -> None:

@@ -38,6 +38,8 @@ from protege.evaluate import (
 )
 from protege.evaluate.pricing import default_prices_path
 
+from clitools import assert_clean_error
+
 runner = CliRunner()
 N_SOURCES = 60
 
@@ -391,15 +393,6 @@ def test_eval_cli_json_and_default_out(corpus: Path, protege_home: Path) -> None
     written = Path(report["files"]["report_json"])
     assert written.parent.parent == protege_home / "evals"
     assert json.loads(written.read_text()) == report
-
-
-def assert_clean_error(result: Any, *needles: str) -> None:
-    assert result.exit_code == 1, result.output
-    text = result.stderr
-    assert "Traceback" not in text
-    assert text.strip().count("\n") == 0, f"more than one line: {text!r}"
-    for needle in needles:
-        assert needle in text, f"{needle!r} not in {text!r}"
 
 
 def test_eval_cli_bad_input(corpus: Path, tmp_path: Path) -> None:

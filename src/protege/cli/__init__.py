@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from protege import __version__
-from protege.cli import baseline, corpus, evaluate, models, predict, score, train
+from protege.cli import baseline, corpus, evaluate, logs, models, predict, score, train
 from protege.cli.render import err_console
 from protege.errors import ProtegeError
 
@@ -46,6 +46,7 @@ app.command("eval")(evaluate.eval_command)
 app.add_typer(models.app, name="models")
 app.command("train")(train.train_command)
 app.command("predict")(predict.predict_command)
+app.add_typer(logs.app, name="logs")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,223 @@
+"""``LogStore``: the one class that reads and writes logged calls with SQL.
+
+It is opened on a URL (see ``protege.store.engine``), applies pending migrations in its
+constructor, and offers a narrow interface: ``insert_many`` (idempotent by id), ``get``,
+``iter_calls`` with a ``CallFilter``, ``count``, ``stats``, ``export_jsonl``. Every method is
+safe to call from several threads; every error is a ``StoreError``.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, TextIO
+
+from sqlalchemy import Table, and_, case, func, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+
+from protege.errors import CallNotFoundError, StoreError
+from protege.store.engine import (
+    WRITE_OPTION,
+    create_store_engine,
+    redact,
+    resolve_url,
+    sqlite_path,
+    translated_errors,
+)
+from protege.store.query import CallFilter, CallStats, ModelStats
+from protege.store.record import FIELD_NAMES, LoggedCall
+from protege.store.schema import applied_migrations, apply_migrations, call_tags, calls
+
+# PostgreSQL advisory-lock key that serializes migrations across processes: any fixed 64-bit
+# number works, as long as nothing else in the database uses it; derived from a name for that.
+_MIGRATION_LOCK_KEY = zlib.crc32(b"protege.store.migrations")
+PAGE_SIZE = 500  # rows per query when iterating: bounds memory, keeps each read short
+LOCK_TIMEOUT_S = 5.0  # SQLite: how long a write waits for another writer's lock before failing
+
+
+class LogStore:
+    """Logged calls in SQLite (default: ``$PROTEGE_HOME/logs.db``) or PostgreSQL.
+
+    ``must_exist`` refuses to create a missing SQLite file (for read-only commands, where a typo
+    in the path should be an error, not a new empty store).
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        must_exist: bool = False,
+        lock_timeout_s: float = LOCK_TIMEOUT_S,
+    ) -> None:
+        parsed = resolve_url(url)
+        self.url = redact(parsed)
+        self.backend = parsed.get_backend_name()
+        path = sqlite_path(parsed)
+        if path is not None:
+            if must_exist and not path.exists():
+                raise StoreError(self.url, "no such store file (check the path)")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_store_engine(parsed, lock_timeout_s)
+        self._write = self.engine.execution_options(**{WRITE_OPTION: True})
+        try:
+            self.applied_now = self._migrate()
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    def __enter__(self) -> LogStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close pooled connections (the store can still be used: it reconnects)."""
+        self.engine.dispose()
+
+    def _migrate(self) -> list[str]:
+        with translated_errors(self.url, "applying migrations"), self._write.begin() as conn:
+            if self.backend == "postgresql":
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                )
+            return apply_migrations(conn)
+
+    def migrations(self) -> list[tuple[str, datetime]]:
+        """Every applied migration with its time, in order."""
+        with translated_errors(self.url, "reading migrations"), self.engine.connect() as conn:
+            return applied_migrations(conn)
+
+    def _insert(self, table: Table) -> Any:
+        dialect = postgresql if self.backend == "postgresql" else sqlite
+        return dialect.insert(table).on_conflict_do_nothing()
+
+    def insert_many(self, records: Iterable[LoggedCall]) -> int:
+        """Insert calls in one transaction; return how many were new.
+
+        Idempotent by id: a call whose id is already stored (or repeated in ``records``) is
+        skipped, so replaying a spool segment twice stores each call once.
+        """
+        rows: dict[str, dict[str, Any]] = {}
+        for record in records:
+            rows.setdefault(record.id, {name: getattr(record, name) for name in FIELD_NAMES})
+        if not rows:
+            return 0
+        with translated_errors(self.url, "inserting calls"), self._write.begin() as conn:
+            statement = self._insert(calls).returning(calls.c.id)
+            inserted = set(conn.execute(statement, list(rows.values())).scalars())
+            tag_rows = [
+                {"call_id": call_id, "key": key, "value": value}
+                for call_id in inserted
+                for key, value in rows[call_id]["tags"].items()
+            ]
+            if tag_rows:
+                conn.execute(self._insert(call_tags), tag_rows)
+        return len(inserted)
+
+    def get(self, call_id: str) -> LoggedCall:
+        """The call with this id; raises CallNotFoundError."""
+        with translated_errors(self.url, "reading a call"), self.engine.connect() as conn:
+            row = conn.execute(select(calls).where(calls.c.id == call_id)).first()
+        if row is None:
+            raise CallNotFoundError(self.url, call_id)
+        return LoggedCall(**row._mapping)
+
+    def iter_calls(
+        self,
+        where: CallFilter | None = None,
+        *,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[LoggedCall]:
+        """The calls matching ``where``, ordered by time (then id), a page of rows at a time.
+
+        Each page is its own short read, so a long export neither holds a transaction open nor
+        loads the table into memory.
+        """
+        condition = (where or CallFilter()).where()
+        order = (calls.c.ts.desc(), calls.c.id.desc()) if newest_first else (calls.c.ts, calls.c.id)
+        remaining = limit
+        after: tuple[datetime, str] | None = None
+        while remaining is None or remaining > 0:
+            size = PAGE_SIZE if remaining is None else min(PAGE_SIZE, remaining)
+            query = select(calls).where(condition).order_by(*order).limit(size)
+            if after is not None:
+                ts, call_id = after
+                if newest_first:
+                    beyond = or_(calls.c.ts < ts, and_(calls.c.ts == ts, calls.c.id < call_id))
+                else:
+                    beyond = or_(calls.c.ts > ts, and_(calls.c.ts == ts, calls.c.id > call_id))
+                query = query.where(beyond)
+            with translated_errors(self.url, "reading calls"), self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+            for row in rows:
+                yield LoggedCall(**row._mapping)
+            if len(rows) < size:
+                return
+            after = (rows[-1].ts, rows[-1].id)
+            if remaining is not None:
+                remaining -= len(rows)
+
+    def count(self, where: CallFilter | None = None) -> int:
+        """How many calls match ``where``."""
+        query = select(func.count()).select_from(calls).where((where or CallFilter()).where())
+        with translated_errors(self.url, "counting calls"), self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def stats(self, where: CallFilter | None = None) -> CallStats:
+        """Counts, errors, latency, tokens and cost per model over the calls matching ``where``."""
+        n = func.count()
+        query = (
+            select(
+                calls.c.model_requested,
+                n,
+                func.sum(case((calls.c.status != "ok", 1), else_=0)),
+                func.sum(case((calls.c.cache_hit, 1), else_=0)),
+                func.avg(calls.c.latency_ms),
+                func.max(calls.c.latency_ms),
+                func.sum(calls.c.prompt_tokens),
+                func.sum(calls.c.completion_tokens),
+                func.sum(calls.c.cost_usd),
+                func.min(calls.c.ts),
+                func.max(calls.c.ts),
+            )
+            .where((where or CallFilter()).where())
+            .group_by(calls.c.model_requested)
+            .order_by(n.desc(), calls.c.model_requested)
+        )
+        with translated_errors(self.url, "computing stats"), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        models = [
+            ModelStats(
+                model=row[0],
+                calls=int(row[1]),
+                errors=int(row[2] or 0),
+                cache_hits=int(row[3] or 0),
+                # PostgreSQL returns avg() as an exact decimal; a float is what callers expect
+                mean_latency_ms=float(row[4]) if row[4] is not None else None,
+                max_latency_ms=float(row[5]) if row[5] is not None else None,
+                prompt_tokens=int(row[6] or 0),
+                completion_tokens=int(row[7] or 0),
+                cost_usd=float(row[8] or 0.0),
+            )
+            for row in rows
+        ]
+        return CallStats(
+            calls=sum(m.calls for m in models),
+            errors=sum(m.errors for m in models),
+            first_ts=min((row[9] for row in rows), default=None),
+            last_ts=max((row[10] for row in rows), default=None),
+            by_model=models,
+        )
+
+    def export_jsonl(self, out: TextIO, where: CallFilter | None = None) -> int:
+        """Write the calls matching ``where`` to ``out``, one JSON object per line, oldest first;
+        return how many were written."""
+        written = 0
+        for call in self.iter_calls(where):
+            out.write(json.dumps(call.to_dict(), ensure_ascii=False) + "\n")
+            written += 1
+        return written

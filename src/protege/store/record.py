@@ -1,0 +1,138 @@
+"""One logged call (DESIGN.md's "Logged call"), its time-sortable id, and its JSON form.
+
+The JSON form (``to_dict``/``from_dict``) is what the spool writes, one object per line, and what
+``LogStore.export_jsonl`` writes; times are ISO 8601 in UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
+
+# Crockford base32, as in ULID: no I, L, O or U, so ids survive being read aloud or retyped.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_RANDOM_BITS = 80  # ULID layout: 48 bits of milliseconds, then 80 random bits
+_ID_CHARS = 26  # 130 bits / 5 bits per character; the top two bits are always zero
+
+_id_lock = threading.Lock()
+_last_ms = 0
+_last_random = 0
+
+
+def _forget_last_id() -> None:
+    # A forked child would otherwise continue its parent's sequence and repeat its next ids.
+    global _last_ms, _last_random
+    _last_ms, _last_random = 0, 0
+
+
+os.register_at_fork(after_in_child=_forget_last_id)
+
+
+def new_call_id() -> str:
+    """A new id: 26 characters that sort in creation order (a ULID).
+
+    The first 10 characters are the creation time in milliseconds, the rest are random, so ids
+    from different processes never collide. Within one process ids are strictly increasing even
+    inside one millisecond: the random part is incremented instead of redrawn.
+    """
+    global _last_ms, _last_random
+    with _id_lock:
+        ms = time.time_ns() // 1_000_000
+        if ms <= _last_ms:
+            ms, rand = _last_ms, _last_random + 1
+            if rand >= 1 << _RANDOM_BITS:  # 2^80 ids in one millisecond: borrow the next one
+                ms, rand = ms + 1, secrets.randbits(_RANDOM_BITS - 1)
+        else:
+            # One bit short of the full width leaves room to increment without overflowing.
+            rand = secrets.randbits(_RANDOM_BITS - 1)
+        _last_ms, _last_random = ms, rand
+    value = (ms << _RANDOM_BITS) | rand
+    chars = [_ALPHABET[(value >> shift) & 31] for shift in range(5 * (_ID_CHARS - 1), -1, -5)]
+    return "".join(chars)
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True, kw_only=True)
+class LoggedCall:
+    """One chat completion that passed through protege, as stored.
+
+    ``status`` is a short word: ``ok`` for a completion the upstream answered, otherwise what
+    went wrong (``error``, ``timeout``...), with the details in ``error``. Token counts and cost
+    are None when the upstream did not report usage.
+    """
+
+    model_requested: str
+    upstream: str
+    request: dict[str, Any]
+    response: dict[str, Any] | None = None
+    status: str = "ok"
+    error: str | None = None
+    latency_ms: float = 0.0
+    ttft_ms: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cost_usd: float | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    prompt_id: str | None = None
+    prompt_version: str | None = None
+    cache_hit: bool = False
+    id: str = field(default_factory=new_call_id)
+    ts: datetime = field(default_factory=utc_now)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict; ``ts`` as ISO 8601 in UTC."""
+        row = {name: getattr(self, name) for name in FIELD_NAMES}
+        row["ts"] = as_utc(self.ts).isoformat()
+        return row
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LoggedCall:
+        """Inverse of ``to_dict``; raises ValueError when a required field is missing or wrong."""
+        missing = [name for name in REQUIRED_FIELDS if name not in data]
+        if missing:
+            raise ValueError(f"missing field(s): {', '.join(missing)}")
+        unknown = sorted(set(data) - set(FIELD_NAMES))
+        if unknown:
+            raise ValueError(f"unknown field(s): {', '.join(unknown)}")
+        values = dict(data)
+        ts = values.get("ts")
+        if isinstance(ts, str):
+            values["ts"] = as_utc(datetime.fromisoformat(ts))
+        if not isinstance(values["request"], dict) or not isinstance(values.get("tags", {}), dict):
+            raise ValueError("request and tags must be JSON objects")
+        return cls(**values)
+
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(LoggedCall))
+REQUIRED_FIELDS = ("id", "ts", "model_requested", "upstream", "request")
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def encode_line(call: LoggedCall) -> bytes:
+    """One JSONL line (with its newline). Values JSON cannot encode are written as strings, so a
+    stray object in a request never stops a record from being spooled."""
+    return (json.dumps(call.to_dict(), default=str, separators=(",", ":")) + "\n").encode()
+
+
+def decode_line(line: bytes | str) -> LoggedCall:
+    """Inverse of ``encode_line``; raises ValueError for a line that is not a logged call."""
+    data = json.loads(line)
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return LoggedCall.from_dict(data)

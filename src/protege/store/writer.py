@@ -1,0 +1,400 @@
+"""``LogWriter``: gets logged calls into the store in batches, off the caller's thread, losing none.
+
+The path of a record::
+
+    submit() ──▶ bounded queue ──▶ writer thread: append the batch to the spool, fsync,
+       │                           insert it into the store, mark it committed, settle the spool
+       └─ queue full: the caller appends the record to the spool itself (one write, no fsync);
+          the writer reads it back from disk
+
+- **Store down** (``StoreUnavailableError``: unreachable, connection lost, SQLite locked): batches
+  go to the spool only, and the thread retries with exponential backoff (``retry_first_s``
+  doubling up to ``retry_max_s``). On success it replays the spool, oldest segment first.
+- **Start-up**: the spool claims the segments of processes that died, and the thread replays them
+  (and looks again every ``rescan_s``, for siblings that die later).
+- **Data the store refuses** (not an outage): the batch is retried one record at a time and the
+  refused records are kept in ``rejected.jsonl`` in the spool directory.
+- ``write_ahead=True``: ``submit`` appends the record to the spool before queueing it (JSON
+  encoding plus one write syscall: ~35 µs for a 1 KB record here, against ~3 µs without), so a
+  ``kill -9`` loses nothing that ``submit`` returned for. Without it, a ``kill -9`` loses what was
+  still in the queue (normally under one batch); ``close`` loses nothing.
+
+Bounds. Memory: ``queue_size`` records, plus one batch, plus one segment (``segment_bytes``)
+while replaying. Disk: the spool grows by the record rate times the outage length; with
+``max_spool_bytes`` set, records beyond it are dropped, counted in ``WriterStats.dropped`` and
+logged, instead of filling the disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from protege.errors import SpoolError, StoreError, StoreUnavailableError
+from protege.home import protege_home
+from protege.store.engine import redact, resolve_url
+from protege.store.logstore import LOCK_TIMEOUT_S, LogStore
+from protege.store.record import LoggedCall
+from protege.store.spool import SEGMENT_BYTES, Segment, Spool
+
+log = logging.getLogger(__name__)
+
+QUEUE_SIZE = 10_000  # records: 2 s of traffic at 5,000 req/s, tens of MB at a few KB each
+BATCH_SIZE = 500  # records per transaction (and per fsync) on the normal path
+IDLE_WAIT_S = 0.2  # how long the idle thread sleeps before looking at retries again
+RETRY_FIRST_S = 0.1  # first retry after a store failure; doubles each failure...
+RETRY_MAX_S = 10.0  # ...up to this, so a store that comes back is used within 10 s
+RESCAN_S = 30.0  # how often to look for segments left by processes that died
+
+_Item = tuple[LoggedCall, Segment | None]  # a record, and the segment already holding it
+
+
+@dataclass(frozen=True, slots=True)
+class WriterStats:
+    """Counters of one writer since it was built (for logs, tests and /metrics)."""
+
+    queued: int  # records in memory, waiting for the thread
+    submitted: int
+    committed: int  # records this writer newly inserted (re-inserted ids excluded)
+    overflowed: int  # records that went to the spool because the queue was full
+    dropped: int  # records lost: the store was down and the spool could not take them
+    rejected: int  # records the store refused as data, kept in rejected.jsonl
+    skipped_lines: int  # torn or undecodable spool lines skipped on replay
+    spool_bytes: int
+    spool_segments: int
+    store_up: bool
+    last_error: str | None
+
+
+def spool_dir_for(url: str | None) -> Path:
+    """The default spool directory of a store: ``$PROTEGE_HOME/spool/<backend>-<hash of URL>``.
+
+    One directory per store, so a gateway never replays records into another gateway's store.
+    """
+    parsed = resolve_url(url)
+    digest = hashlib.sha256(redact(parsed).encode()).hexdigest()[:12]  # password as ***
+    return protege_home() / "spool" / f"{parsed.get_backend_name()}-{digest}"
+
+
+class LogWriter:
+    """A bounded queue and a background thread that move logged calls into a ``LogStore``.
+
+    ``open_store`` runs on the writer thread (again after a failure), so an unreachable store at
+    start-up only delays inserts; the writer closes what it opens. Usual setup: ``open(url)``.
+    """
+
+    def __init__(
+        self,
+        open_store: Callable[[], LogStore],
+        spool: Spool,
+        *,
+        queue_size: int = QUEUE_SIZE,
+        batch_size: int = BATCH_SIZE,
+        write_ahead: bool = False,
+        retry_first_s: float = RETRY_FIRST_S,
+        retry_max_s: float = RETRY_MAX_S,
+        rescan_s: float = RESCAN_S,
+    ) -> None:
+        self.spool = spool
+        self._open_store = open_store
+        self._queue: queue.Queue[_Item | None] = queue.Queue(maxsize=queue_size)  # None: wake up
+        self._batch_size = batch_size
+        self._write_ahead = write_ahead
+        self._retry_first_s = retry_first_s
+        self._retry_max_s = retry_max_s
+        self._rescan_s = rescan_s
+        self._lock = threading.Lock()  # guards _closed and _counts
+        self._closed = False
+        self._counts: Counter[str] = Counter()
+        self._last_error: str | None = None
+        self._store: LogStore | None = None
+        self._down = False
+        self._backoff = retry_first_s
+        self._retry_at = 0.0
+        self._rescan_at = time.monotonic() + rescan_s
+        self._cond = threading.Condition()  # flush waits on it for an idle iteration
+        self._iterations = 0
+        self._idle_after = -1
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        spool_dir: Path | str | None = None,
+        max_spool_bytes: int | None = None,
+        segment_bytes: int = SEGMENT_BYTES,
+        queue_size: int = QUEUE_SIZE,
+        batch_size: int = BATCH_SIZE,
+        write_ahead: bool = False,
+        lock_timeout_s: float = LOCK_TIMEOUT_S,
+    ) -> LogWriter:
+        """A started writer for the store at ``url`` (default: the protege home SQLite file),
+        spooling to ``spool_dir`` (default: ``spool_dir_for(url)``)."""
+        resolve_url(url)  # a malformed URL is an error now, not a retry loop later
+        directory = Path(spool_dir) if spool_dir is not None else spool_dir_for(url)
+        spool = Spool(directory, segment_bytes=segment_bytes, max_bytes=max_spool_bytes)
+        writer = cls(
+            functools.partial(LogStore, url, lock_timeout_s=lock_timeout_s),
+            spool,
+            queue_size=queue_size,
+            batch_size=batch_size,
+            write_ahead=write_ahead,
+        )
+        writer.start()
+        return writer
+
+    def __enter__(self) -> LogWriter:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the writer thread (records submitted before wait in the queue or the spool)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="protege-log-writer", daemon=True
+            )
+            self._thread.start()
+
+    def submit(self, record: LoggedCall) -> None:
+        """Hand over one record. Never blocks on the store; raises SpoolError after ``close``."""
+        with self._lock:
+            if self._closed:
+                raise SpoolError(self.spool.directory, "the log writer is closed")
+            self._counts["submitted"] += 1
+            segment = None
+            if self._write_ahead:
+                try:
+                    segment = self.spool.append([record], in_memory=True)
+                except SpoolError as exc:  # the queue still carries it, as without write-ahead
+                    self._last_error = str(exc)
+            try:
+                self._queue.put_nowait((record, segment))
+                return
+            except queue.Full:
+                self._counts["overflowed"] += 1
+            if segment is not None:
+                self.spool.mark_replay(segment)
+                return
+            try:
+                self.spool.append([record], in_memory=False)
+            except SpoolError as exc:
+                self._dropped(1, exc)
+
+    def flush(self, timeout_s: float = 30.0) -> bool:
+        """Wait until every record submitted so far is in the store; False on timeout (or when
+        the thread is not running: not started, or closed with records left in the spool)."""
+        deadline = time.monotonic() + timeout_s
+        self._wake()
+        with self._cond:
+            started = self._iterations
+            while self._idle_after <= started:
+                if self._thread is None or not self._thread.is_alive():
+                    return self._iterations > 0 and self._idle_after == self._iterations
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(remaining, IDLE_WAIT_S))  # re-check a thread that ended
+        return True
+
+    def close(self, timeout_s: float = 30.0) -> bool:
+        """Stop taking records, drain the queue, release the spool; True when everything reached
+        the store (otherwise the rest stays spooled for the next start)."""
+        with self._lock:
+            self._closed = True
+        self.start()  # drains records submitted to a writer that was never started
+        self._wake()
+        assert self._thread is not None
+        self._thread.join(timeout_s)
+        return not self._thread.is_alive() and self._idle_after == self._iterations
+
+    def stats(self) -> WriterStats:
+        """The counters now."""
+        with self._lock:
+            counts = dict(self._counts)
+            last_error = self._last_error
+        return WriterStats(
+            queued=self._queue.qsize(),
+            submitted=counts.get("submitted", 0),
+            committed=counts.get("committed", 0),
+            overflowed=counts.get("overflowed", 0),
+            dropped=counts.get("dropped", 0),
+            rejected=self.spool.rejected,
+            skipped_lines=self.spool.skipped_lines,
+            spool_bytes=self.spool.bytes,
+            spool_segments=self.spool.segments,
+            store_up=self._store is not None and not self._down,
+            last_error=last_error,
+        )
+
+    # --- the writer thread ---------------------------------------------------------------
+
+    def _wake(self) -> None:
+        with contextlib.suppress(queue.Full):  # a full queue wakes the thread anyway
+            self._queue.put_nowait(None)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._iterations += 1
+                iteration = self._iterations
+            items = self._take()
+            try:
+                self._write(items)
+                self._recover()
+                self.spool.settle()
+            except Exception as exc:  # the thread must outlive surprises; the spool keeps records
+                log.exception("log writer: unexpected error, retrying later")
+                self._outage(exc)
+            with self._lock:
+                finished = self._closed and self._queue.empty()
+            idle = self._queue.empty() and self.spool.is_clean()
+            with self._cond:
+                if idle:
+                    self._idle_after = iteration
+                self._cond.notify_all()
+            if finished:
+                break
+        self.spool.close()
+        if self._store is not None:
+            self._store.close()
+
+    def _take(self) -> list[_Item]:
+        """Wait up to IDLE_WAIT_S for a record, then take what else is queued, up to a batch."""
+        try:
+            first = self._queue.get(timeout=IDLE_WAIT_S)
+        except queue.Empty:
+            return []
+        items = [first] if first is not None else []
+        while len(items) < self._batch_size:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                items.append(item)
+        return items
+
+    def _write(self, items: list[_Item]) -> None:
+        """Spool the batch (fsync), then insert it if the store is up; else leave it to replay."""
+        if not items:
+            return
+        held: Counter[Segment] = Counter(segment for _, segment in items if segment is not None)
+        loose = [record for record, segment in items if segment is None]
+        spooled = True
+        if loose:
+            try:
+                held[self.spool.append(loose, in_memory=True)] += len(loose)
+            except SpoolError as exc:
+                spooled = False
+                self._note(exc)
+        try:
+            self.spool.sync(held)
+        except SpoolError as exc:  # written, not synced: survives a crash of this process
+            self._note(exc)
+        if self._store is None and not self._down:
+            self._connect()
+        if self._store is not None and not self._down:
+            try:
+                self._insert([record for record, _ in items])
+            except StoreUnavailableError as exc:
+                self._outage(exc)
+            else:
+                for segment, count in held.items():
+                    self.spool.mark_committed(segment, count)
+                return
+        for segment in held:
+            self.spool.mark_replay(segment)
+        if not spooled:
+            with self._lock:
+                self._dropped(len(loose), self._last_error)
+
+    def _insert(self, records: list[LoggedCall]) -> None:
+        """Insert; when the store refuses the data, insert one by one and reject the culprits."""
+        assert self._store is not None
+        try:
+            new = self._store.insert_many(records)
+        except StoreUnavailableError:
+            raise
+        except StoreError:
+            new = 0
+            for record in records:
+                try:
+                    new += self._store.insert_many([record])
+                except StoreUnavailableError:
+                    raise
+                except StoreError as exc:
+                    log.error("log record %s rejected by the store: %s", record.id, exc.reason)
+                    self.spool.reject(record, exc.reason)
+        with self._lock:
+            self._counts["committed"] += new
+
+    def _recover(self) -> None:
+        """(Re)open the store if needed and replay spooled segments, when a retry is due."""
+        now = time.monotonic()
+        if self._down and now < self._retry_at:
+            return
+        if now >= self._rescan_at:
+            self._rescan_at = now + self._rescan_s
+            self.spool.claim_orphans()
+        if self._store is None and not self._connect():
+            return
+        for segment in self.spool.replayable():
+            try:
+                records = self.spool.read(segment)
+            except SpoolError as exc:  # unreadable now: leave the file for a later start
+                log.error("%s; left for a later replay", exc)
+                self._note(exc)
+                self.spool.release(segment)
+                continue
+            try:
+                for start in range(0, len(records), self._batch_size):
+                    self._insert(records[start : start + self._batch_size])
+            except StoreUnavailableError as exc:
+                self._outage(exc)
+                return
+            self.spool.mark_replayed(segment)
+        if self._down:
+            log.warning("log store is back; the spool is replayed")
+        self._down = False
+        self._backoff = self._retry_first_s
+
+    def _connect(self) -> bool:
+        try:
+            self._store = self._open_store()
+        except StoreError as exc:
+            self._outage(exc)
+            return False
+        return True
+
+    def _dropped(self, count: int, reason: object) -> None:
+        # Called with self._lock held. Logged at 1, 10, 100... drops: visible, never a flood.
+        before = self._counts["dropped"]
+        self._counts["dropped"] += count
+        self._last_error = str(reason)
+        if len(str(before)) != len(str(before + count)) or before == 0:
+            log.error("%d log record(s) dropped so far: %s", before + count, reason)
+
+    def _outage(self, exc: Exception) -> None:
+        if not self._down:
+            log.warning("log store unavailable, spooling until it returns: %s", exc)
+        self._down = True
+        self._note(exc)
+        self._retry_at = time.monotonic() + self._backoff
+        self._backoff = min(self._backoff * 2, self._retry_max_s)
+
+    def _note(self, exc: Exception) -> None:
+        with self._lock:
+            self._last_error = str(exc)
