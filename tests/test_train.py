@@ -344,3 +344,18 @@ def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "neither a known model" in result.stderr
+
+
+def test_gradient_checkpointing_gives_the_same_losses(
+    tiny_model: Path, train_file: Path, tmp_path: Path
+) -> None:
+    common = ("train.max_steps=3", "train.autocast_bf16=false")
+    plain = losses(run(tiny_config(tiny_model, train_file, tmp_path / "a", *common)))
+    checkpointed = losses(
+        run(
+            tiny_config(
+                tiny_model, train_file, tmp_path / "b", *common, "train.gradient_checkpointing=true"
+            )
+        )
+    )
+    assert checkpointed == pytest.approx(plain, abs=1e-4)

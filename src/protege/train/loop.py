@@ -150,6 +150,10 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
             task_type="CAUSAL_LM",
         ),
     )
+    if config.train.gradient_checkpointing:
+        # non-reentrant checkpointing works with frozen inputs (the embeddings need no grad)
+        base: Any = model.get_base_model()
+        base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(
         params, lr=config.optim.lr, weight_decay=config.optim.weight_decay
