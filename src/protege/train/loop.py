@@ -153,7 +153,11 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
     if config.train.gradient_checkpointing:
         # non-reentrant checkpointing works with frozen inputs (the embeddings need no grad)
         base: Any = model.get_base_model()
-        base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        kwargs = {"use_reentrant": False}
+        if hasattr(base, "activation_checkpointing_enable"):  # transformers >= 5.x's new name
+            base.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
+        else:
+            base.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(
         params, lr=config.optim.lr, weight_decay=config.optim.weight_decay
