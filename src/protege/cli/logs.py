@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from protege.cli.render import console, err_console, print_json
 from protege.errors import UsageError
-from protege.store import CallFilter, CallStats, LoggedCall, LogStore
+
+if TYPE_CHECKING:  # SQLAlchemy loads only when a logs command runs, not for every command
+    from protege.store import CallFilter, CallStats, LoggedCall, LogStore
 
 app = typer.Typer(help="Read logged LLM calls: list, show, stats, export.", no_args_is_help=True)
 
@@ -37,6 +40,8 @@ AS_JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
 
 def _open(url: str | None) -> LogStore:
     # An explicit store must exist: a mistyped path should not quietly become a new empty store.
+    from protege.store import LogStore
+
     return LogStore(url, must_exist=url is not None)
 
 
@@ -48,6 +53,8 @@ def _filter(
     until: str | None,
     status: str | None,
 ) -> CallFilter:
+    from protege.store import CallFilter
+
     return CallFilter.parse(
         model=model,
         tags=tag,

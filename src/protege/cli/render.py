@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from protege.contract.scoring import GroupScore, ScoreReport, wilson_interval
-from protege.corpus.stats import CorpusStats
+
+if TYPE_CHECKING:  # the corpus package registers every template on import: load it on use
+    from protege.corpus.stats import CorpusStats
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
