@@ -63,9 +63,28 @@ def machine() -> dict[str, Any]:
     return {
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
+        "native_bf16": cpu_has_native_bf16(),
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+
+
+# CPU flags whose presence means bf16 matrix multiplies run in hardware. Without them (AVX2-only
+# CPUs) PyTorch emulates bf16 and autocast is ~40x slower than fp32: measured on a 2-core AVX2
+# EPYC, a LoRA step on 512 tokens of Gemma 3 270M took 229 s under bf16 autocast and 5.6 s in fp32.
+_BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU multiplies bf16 in hardware (AVX512-BF16 or AMX); False off Linux."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return bool(_BF16_FLAGS & set(line.split(":", 1)[1].split()))
+    except OSError:
+        pass
+    return False
 
 
 def peak_rss_mb() -> float:

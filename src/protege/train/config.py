@@ -56,7 +56,9 @@ class LoopConfig(_Strict):
     max_steps: int | None = Field(None, ge=1)  # optimizer steps; overrides epochs when set
     batch_size: int = Field(4, ge=1)
     grad_accum: int = Field(4, ge=1)
-    autocast_bf16: bool = True  # fp32 weights, bf16 matmuls (AMX on this CPU)
+    # fp32 weights, bf16 matmuls. "auto": on where the CPU has native bf16 (AMX, AVX512-BF16),
+    # off elsewhere, where emulated bf16 is ~40x slower than fp32 (see provenance._BF16_FLAGS).
+    autocast_bf16: bool | Literal["auto"] = "auto"
     # Recompute each layer's activations in the backward pass instead of keeping them: ~30 %
     # more compute, a fraction of the activation memory of long (1,536-token) batches.
     gradient_checkpointing: bool = False

@@ -80,6 +80,13 @@ def completion_loss(model: PeftModel, batch: dict[str, torch.Tensor], bf16: bool
     return F.cross_entropy(logits, labels[keep])
 
 
+def use_bf16_autocast(setting: bool | str) -> bool:
+    """The ``autocast_bf16`` setting resolved: "auto" means on where the CPU has native bf16."""
+    from protege.provenance import cpu_has_native_bf16
+
+    return cpu_has_native_bf16() if setting == "auto" else bool(setting)
+
+
 def _autocast(bf16: bool) -> AbstractContextManager[Any]:
     import torch
 
@@ -116,7 +123,9 @@ def validation_loss(
     with torch.no_grad():
         for start in range(0, len(val), config.train.batch_size):
             chunk = val[start : start + config.train.batch_size]
-            loss = completion_loss(model, collate(chunk, pad_id), config.train.autocast_bf16)
+            loss = completion_loss(
+                model, collate(chunk, pad_id), use_bf16_autocast(config.train.autocast_bf16)
+            )
             total += loss.item() * len(chunk)
             count += len(chunk)
     model.train()
@@ -163,6 +172,7 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
         params, lr=config.optim.lr, weight_decay=config.optim.weight_decay
     )
     loop = config.train
+    bf16 = use_bf16_autocast(loop.autocast_bf16)
     micro_per_epoch = math.ceil(len(train_set) / loop.batch_size)
     total_steps = loop.max_steps or max(
         1, math.ceil(micro_per_epoch * loop.epochs / loop.grad_accum)
@@ -190,7 +200,7 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
         for _ in range(loop.grad_accum):
             batch_examples = next(batches)
             batch = collate(batch_examples, pad_id)
-            loss = completion_loss(model, batch, loop.autocast_bf16) / loop.grad_accum
+            loss = completion_loss(model, batch, bf16) / loop.grad_accum
             loss.backward()  # type: ignore[no-untyped-call]
             step_loss += loss.item()
             tokens = int(batch["attention_mask"].sum())
@@ -265,6 +275,7 @@ def _meta(
             "tokens_per_s": round(history["tokens"] / seconds, 1) if seconds else None,
             "peak_rss_mb": round(peak_rss_mb(), 1),
         },
+        "precision": "bf16-autocast" if use_bf16_autocast(config.train.autocast_bf16) else "fp32",
         "git_commit": git_commit(),
         "versions": library_versions(),
         "machine": machine(),
