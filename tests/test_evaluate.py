@@ -36,7 +36,7 @@ from protege.evaluate import (
     per_million,
     percentile,
 )
-from protege.evaluate.pricing import default_prices_path
+from protege.pricing import default_prices_path
 
 from clitools import assert_clean_error
 

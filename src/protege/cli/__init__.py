@@ -15,7 +15,18 @@ import typer
 from typer.core import TyperGroup
 
 from protege import __version__
-from protege.cli import baseline, corpus, evaluate, logs, models, predict, score, train
+from protege.cli import (
+    baseline,
+    corpus,
+    evaluate,
+    gateway,
+    logs,
+    models,
+    predict,
+    prompts,
+    score,
+    train,
+)
 from protege.cli.render import err_console
 from protege.errors import ProtegeError
 
@@ -47,6 +58,8 @@ app.add_typer(models.app, name="models")
 app.command("train")(train.train_command)
 app.command("predict")(predict.predict_command)
 app.add_typer(logs.app, name="logs")
+app.command("gateway")(gateway.gateway_command)
+app.add_typer(prompts.app, name="prompts")
 
 
 def _version(value: bool) -> None:

@@ -13,7 +13,8 @@ from protege.evaluate.metrics import (
     pareto_front,
     percentile,
 )
-from protege.evaluate.pricing import (
+from protege.evaluate.runner import EvalEvent, EvalResult, ModelSpec, evaluate, parse_models
+from protege.pricing import (
     Pricer,
     PriceTable,
     TokenPrice,
@@ -22,7 +23,6 @@ from protege.evaluate.pricing import (
     load_prices,
     per_million,
 )
-from protege.evaluate.runner import EvalEvent, EvalResult, ModelSpec, evaluate, parse_models
 
 __all__ = [
     "TARGETS",

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from protege.contract.scoring import ScoreReport
 from protege.errors import UsageError
-from protege.evaluate.pricing import per_million
+from protege.pricing import per_million
 
 
 def percentile(values: Sequence[float], q: float) -> float:

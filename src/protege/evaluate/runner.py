@@ -29,8 +29,8 @@ from protege.engine.predictor import Prediction, Predictor, load_predictor
 from protege.errors import InputFileError, UsageError
 from protege.evaluate.metrics import ModelResult, Targets, pareto_front
 from protege.evaluate.plot import write_pareto
-from protege.evaluate.pricing import Pricer
 from protege.evaluate.report import write_reports
+from protege.pricing import Pricer
 from protege.provenance import git_commit, library_versions, machine
 
 PredictorLoader = Callable[[str], Predictor]

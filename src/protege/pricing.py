@@ -68,7 +68,7 @@ class PriceTable(_Strict):
 def default_prices_path() -> Path:
     """The repository's ``configs/prices.yaml``: next to the source checkout holding this
     package, else under the current directory."""
-    repo = Path(__file__).resolve().parents[3]  # src/protege/evaluate/pricing.py -> repo root
+    repo = Path(__file__).resolve().parents[2]  # src/protege/pricing.py -> repo root
     for candidate in (repo / PRICES_FILE, Path.cwd() / PRICES_FILE):
         if candidate.is_file():
             return candidate

@@ -1,0 +1,483 @@
+"""The capture gateway: an OpenAI-compatible ASGI app that forwards chat completions to their
+upstream and logs every call without blocking it.
+
+Hot path, chosen by measurement (``../shared/bench-anchors.md``): Starlette on uvicorn (uvloop,
+httptools) with one pooled ``aiohttp`` session; the request body is forwarded as the bytes the
+client sent unless the route renames the model; logging is one ``LogWriter.submit`` (an in-memory
+queue, plus one spool write with ``write_ahead``), never a database round trip.
+
+Errors: every error answer is the OpenAI envelope ``{"error": {message, type, param, code}}``.
+Upstream errors keep their status code; a timeout or refused connection tries the route's
+fallbacks in order, then answers 504 or 502.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import orjson
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route as HttpRoute
+
+from protege.capture.cache import ResponseCache, cache_key, wants_cache
+from protege.capture.calls import (
+    RequestProblem,
+    StreamCollector,
+    call_cost,
+    check_chat_request,
+    parse_tags,
+    usage_of,
+)
+from protege.capture.config import GatewayConfig, Route, load_gateway_config
+from protege.capture.metrics import GatewayMetrics
+from protege.errors import ConfigError, InputFileError
+from protege.pricing import PriceTable, load_prices
+from protege.prompts.registry import PromptRegistry, parse_prompt_ref
+from protege.store import LogWriter
+from protege.store.record import LoggedCall
+
+JSON = "application/json"
+RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})  # worth trying a fallback for
+
+
+def error_body(message: str, kind: str, param: str | None = None, code: str | None = None) -> bytes:
+    """The OpenAI error envelope."""
+    return orjson.dumps({"error": {"message": message, "type": kind, "param": param, "code": code}})
+
+
+def error_response(
+    status: int, message: str, kind: str, param: str | None = None, code: str | None = None
+) -> Response:
+    """An error answer in the OpenAI envelope."""
+    return Response(error_body(message, kind, param, code), status, media_type=JSON)
+
+
+def _as_envelope(status: int, data: bytes) -> bytes:
+    """An upstream error body as the OpenAI envelope (kept as is when it already is one)."""
+    with contextlib.suppress(orjson.JSONDecodeError):
+        parsed = orjson.loads(data)
+        if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
+            return data
+    text = data.decode("utf-8", "replace").strip()[:300]
+    return error_body(f"upstream answered HTTP {status}: {text}", "upstream_error", code=None)
+
+
+class Gateway:
+    """The gateway's state: routes, the HTTP session, the log writer, cache and metrics."""
+
+    def __init__(
+        self,
+        config: GatewayConfig,
+        *,
+        prices: PriceTable | None = None,
+        prompts: dict[str, str] | None = None,
+    ) -> None:
+        self.config = config
+        self.prices = prices
+        self.prompts = prompts or {}
+        self.metrics = GatewayMetrics()
+        self.cache = (
+            ResponseCache(config.cache.ttl_s, config.cache.max_entries)
+            if config.cache.enabled
+            else None
+        )
+        self.writer: LogWriter | None = None
+        self.session: aiohttp.ClientSession | None = None
+        self._keys = {r.model: os.environ[r.api_key_env] for r in config.routes if r.api_key_env}
+
+    async def start(self) -> None:
+        """Open the upstream session and the log writer (replaying what a crash left)."""
+        self.writer = LogWriter.open(
+            self.config.store,
+            spool_dir=self.config.spool_dir,
+            max_spool_bytes=self.config.max_spool_bytes,
+            write_ahead=self.config.write_ahead,
+        )
+        # limit=0: no cap on pooled connections; the upstream's own limits apply.
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=300),
+            auto_decompress=False,
+            skip_auto_headers=("User-Agent",),
+        )
+
+    async def stop(self) -> None:
+        """Close the session and flush the writer into the store (or the spool)."""
+        if self.session is not None:
+            await self.session.close()
+        if self.writer is not None:
+            await asyncio.to_thread(self.writer.close)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _headers(self, route: Route, request: Request) -> dict[str, str]:
+        headers = {"Content-Type": JSON}
+        key = self._keys.get(route.model)
+        if key is not None:
+            headers["Authorization"] = f"Bearer {key}"
+        elif "authorization" in request.headers:  # no key configured: pass the client's through
+            headers["Authorization"] = request.headers["authorization"]
+        return headers
+
+    def _payload(self, route: Route, body: dict[str, Any], raw: bytes) -> bytes:
+        if route.upstream_model and route.upstream_model != body["model"]:
+            return orjson.dumps({**body, "model": route.upstream_model})
+        return raw
+
+    def _prompt(self, header: str | None) -> tuple[str | None, str | None]:
+        if not header:
+            return None, None
+        prompt_id, version = parse_prompt_ref(header)
+        return prompt_id, version or self.prompts.get(prompt_id)
+
+    def _log(self, call: LoggedCall) -> None:
+        if self.writer is not None:
+            self.writer.submit(call)
+
+    async def _read_body(self, request: Request) -> bytes:
+        limit = self.config.max_body_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise RequestProblem(
+                f"request body of {int(declared):,} bytes exceeds the limit of {limit:,} bytes "
+                "(max_body_bytes in the gateway config)",
+                status=413,
+                code="request_too_large",
+            )
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise RequestProblem(
+                    f"request body exceeds the limit of {limit:,} bytes "
+                    "(max_body_bytes in the gateway config)",
+                    status=413,
+                    code="request_too_large",
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    # -- endpoints -------------------------------------------------------------------------
+
+    async def chat_completions(self, request: Request) -> Response:
+        """POST /v1/chat/completions."""
+        started = time.perf_counter()
+        try:
+            raw = await self._read_body(request)
+            try:
+                parsed = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise RequestProblem(f"the request body is not valid JSON: {exc}") from exc
+            body = check_chat_request(parsed)
+            chain = self.config.chain(body["model"])
+            if not chain:
+                known = ", ".join(r.model for r in self.config.routes)
+                raise RequestProblem(
+                    f"unknown model {body['model']!r}; this gateway routes: {known} "
+                    "(add a route to the gateway config)",
+                    status=404,
+                    code="model_not_found",
+                    param="model",
+                )
+            tags = parse_tags(request.headers.get("x-protege-tags"), body.get("metadata"))
+        except RequestProblem as problem:
+            self.metrics.error("invalid_request")
+            self.metrics.observe("", problem.status, time.perf_counter() - started)
+            return error_response(
+                problem.status,
+                problem.message,
+                "invalid_request_error",
+                problem.param,
+                problem.code,
+            )
+        prompt_id, prompt_version = self._prompt(request.headers.get("x-protege-prompt"))
+        call = LoggedCall(
+            model_requested=body["model"],
+            upstream=chain[0].upstream,
+            request=body,
+            tags=tags,
+            prompt_id=prompt_id,
+            prompt_version=prompt_version,
+        )
+        key = None
+        if self.cache is not None and wants_cache(body, request.headers.get("x-protege-cache")):
+            key = cache_key(body)
+            cached = self.cache.get(key)
+            if cached is not None:
+                return self._answer_cached(call, cached, started)
+        if body.get("stream"):
+            return await self._stream(call, chain, body, raw, request, started)
+        return await self._complete(call, chain, body, raw, request, started, key)
+
+    def _answer_cached(self, call: LoggedCall, data: bytes, started: float) -> Response:
+        response = orjson.loads(data)
+        call.response = response
+        call.prompt_tokens, call.completion_tokens, _ = usage_of(response)
+        call.cache_hit, call.cost_usd = True, 0.0
+        call.latency_ms = (time.perf_counter() - started) * 1000
+        self.metrics.cache_hits += 1
+        self.metrics.observe(call.model_requested, 200, time.perf_counter() - started)
+        self._log(call)
+        return Response(data, 200, media_type=JSON)
+
+    def _finish(self, call: LoggedCall, route: Route, status: int, started: float) -> None:
+        call.upstream = f"{route.upstream} ({route.upstream_model or route.model})"
+        prompt, completion, cached = usage_of(call.response)
+        call.prompt_tokens, call.completion_tokens = prompt, completion
+        call.cost_usd = call_cost(
+            self.prices, route.upstream_model or route.model, prompt, completion, cached
+        )
+        elapsed = time.perf_counter() - started
+        call.latency_ms = round(elapsed * 1000, 3)
+        self.metrics.observe(call.model_requested, status, elapsed)
+        self._log(call)
+
+    async def _complete(
+        self,
+        call: LoggedCall,
+        chain: list[Route],
+        body: dict[str, Any],
+        raw: bytes,
+        request: Request,
+        started: float,
+        key: str | None,
+    ) -> Response:
+        assert self.session is not None
+        failure = (502, "no upstream answered", "upstream_error")
+        for route in chain:
+            try:
+                async with self.session.post(
+                    f"{route.upstream}/chat/completions",
+                    data=self._payload(route, body, raw),
+                    headers=self._headers(route, request),
+                    timeout=aiohttp.ClientTimeout(total=route.timeout_s),
+                ) as upstream:
+                    status, data = upstream.status, await upstream.read()
+            except TimeoutError:
+                failure = (
+                    504,
+                    f"upstream {route.upstream} timed out after {route.timeout_s:g} s",
+                    "timeout",
+                )
+                continue
+            except aiohttp.ClientError as exc:
+                failure = (502, f"upstream {route.upstream} failed: {exc}", "upstream_error")
+                continue
+            if status in RETRYABLE and route is not chain[-1]:
+                failure = (
+                    status,
+                    f"upstream {route.upstream} answered HTTP {status}",
+                    "upstream_error",
+                )
+                continue
+            if status == 200:
+                try:
+                    call.response = orjson.loads(data)
+                except orjson.JSONDecodeError:
+                    call.status, call.error = "error", "upstream answered 200 with invalid JSON"
+                else:
+                    if key is not None and self.cache is not None:
+                        self.cache.put(key, data)
+                self._finish(call, route, 200, started)
+                return Response(data, 200, media_type=JSON)
+            envelope = _as_envelope(status, data)
+            call.status, call.error = "error", envelope.decode("utf-8", "replace")[:1000]
+            self.metrics.error("upstream")
+            self._finish(call, route, status, started)
+            return Response(envelope, status, media_type=JSON)
+        status, message, kind = failure
+        call.status, call.error = ("timeout" if kind == "timeout" else "error"), message
+        self.metrics.error(kind)
+        self._finish(call, chain[-1], status, started)
+        return error_response(status, message, kind)
+
+    async def _stream(
+        self,
+        call: LoggedCall,
+        chain: list[Route],
+        body: dict[str, Any],
+        raw: bytes,
+        request: Request,
+        started: float,
+    ) -> Response:
+        assert self.session is not None
+        failure = (502, "no upstream answered", "upstream_error")
+        for route in chain:
+            # A stream may run long: bound the wait for each read, not the whole answer.
+            timeout = aiohttp.ClientTimeout(
+                total=None, sock_connect=route.timeout_s, sock_read=route.timeout_s
+            )
+            try:
+                upstream = await self.session.post(
+                    f"{route.upstream}/chat/completions",
+                    data=self._payload(route, body, raw),
+                    headers=self._headers(route, request),
+                    timeout=timeout,
+                )
+            except TimeoutError:
+                failure = (
+                    504,
+                    f"upstream {route.upstream} timed out after {route.timeout_s:g} s",
+                    "timeout",
+                )
+                continue
+            except aiohttp.ClientError as exc:
+                failure = (502, f"upstream {route.upstream} failed: {exc}", "upstream_error")
+                continue
+            if upstream.status != 200:
+                data = await upstream.read()
+                upstream.release()
+                if upstream.status in RETRYABLE and route is not chain[-1]:
+                    continue
+                envelope = _as_envelope(upstream.status, data)
+                call.status, call.error = "error", envelope.decode("utf-8", "replace")[:1000]
+                self.metrics.error("upstream")
+                self._finish(call, route, upstream.status, started)
+                return Response(envelope, upstream.status, media_type=JSON)
+            return StreamingResponse(
+                self._relay(call, route, upstream, started), media_type="text/event-stream"
+            )
+        status, message, kind = failure
+        call.status, call.error = ("timeout" if kind == "timeout" else "error"), message
+        self.metrics.error(kind)
+        self._finish(call, chain[-1], status, started)
+        return error_response(status, message, kind)
+
+    async def _relay(
+        self, call: LoggedCall, route: Route, upstream: aiohttp.ClientResponse, started: float
+    ) -> AsyncIterator[bytes]:
+        collector = StreamCollector()
+        try:
+            async for data in upstream.content.iter_any():
+                if call.ttft_ms is None:
+                    call.ttft_ms = round((time.perf_counter() - started) * 1000, 3)
+                collector.feed(data)
+                yield data
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            call.status, call.error = "error", f"upstream stream broke: {exc!r}"
+            self.metrics.error("upstream")
+        except asyncio.CancelledError:
+            call.status, call.error = "cancelled", "the client went away mid-stream"
+            raise
+        finally:
+            upstream.release()
+            call.response = collector.response()
+            self._finish(call, route, 200, started)
+
+    async def models(self, _request: Request) -> Response:
+        """GET /v1/models: the routed model names."""
+        data = [
+            {"id": r.model, "object": "model", "created": 0, "owned_by": "protege"}
+            for r in self.config.routes
+        ]
+        return Response(orjson.dumps({"object": "list", "data": data}), media_type=JSON)
+
+    async def healthz(self, _request: Request) -> Response:
+        """GET /healthz: up, and whether the store is reachable."""
+        stats = self.writer.stats() if self.writer is not None else None
+        body = {
+            "status": "ok",
+            "store_up": stats.store_up if stats else None,
+            "queued": stats.queued if stats else 0,
+            "spool_bytes": stats.spool_bytes if stats else 0,
+        }
+        return Response(orjson.dumps(body), media_type=JSON)
+
+    async def metrics_text(self, _request: Request) -> Response:
+        """GET /metrics in the Prometheus text format."""
+        stats = self.writer.stats() if self.writer is not None else None
+        gauges = {
+            "protege_log_queue_depth": (
+                "Logged calls waiting in memory.",
+                stats.queued if stats else 0,
+            ),
+            "protege_spool_bytes": (
+                "Bytes in the durable spool.",
+                stats.spool_bytes if stats else 0,
+            ),
+            "protege_store_up": (
+                "1 when the log store is reachable.",
+                int(bool(stats and stats.store_up)),
+            ),
+            "protege_logs_committed": (
+                "Logged calls this process wrote to the store.",
+                stats.committed if stats else 0,
+            ),
+            "protege_logs_dropped": (
+                "Logged calls lost (spool full).",
+                stats.dropped if stats else 0,
+            ),
+        }
+        return Response(
+            self.metrics.render(gauges), media_type="text/plain; version=0.0.4; charset=utf-8"
+        )
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = {
+        404: "no such endpoint; this gateway serves /v1/chat/completions, /v1/models, /healthz and /metrics",
+        405: "method not allowed on this endpoint",
+    }.get(exc.status_code, str(exc.detail))
+    return error_response(exc.status_code, message, "invalid_request_error")
+
+
+async def _server_error(_request: Request, exc: Exception) -> Response:
+    return error_response(500, f"internal gateway error: {exc!r}", "server_error")
+
+
+def build_app(config: GatewayConfig, *, prices: PriceTable | None = None) -> Starlette:
+    """The gateway's ASGI app. Fails now (``ConfigError``) when a route's API key is missing."""
+    missing = [
+        f"routes: {r.model}: environment variable {r.api_key_env} is not set"
+        for r in config.routes
+        if r.api_key_env and r.api_key_env not in os.environ
+    ]
+    if missing:
+        raise ConfigError("gateway config", missing)
+    if prices is None and config.prices is not None:
+        prices = load_prices(config.prices)  # a named file must load: errors say what is wrong
+    elif prices is None:
+        with contextlib.suppress(InputFileError):  # no default table: calls logged without cost
+            prices = load_prices()
+    gateway = Gateway(config, prices=prices, prompts=PromptRegistry().latest_versions())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await gateway.start()
+        try:
+            yield
+        finally:
+            await gateway.stop()
+
+    app = Starlette(
+        routes=[
+            HttpRoute("/v1/chat/completions", gateway.chat_completions, methods=["POST"]),
+            HttpRoute("/v1/models", gateway.models, methods=["GET"]),
+            HttpRoute("/healthz", gateway.healthz, methods=["GET"]),
+            HttpRoute("/metrics", gateway.metrics_text, methods=["GET"]),
+        ],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+    return app
+
+
+CONFIG_ENV = "PROTEGE_GATEWAY_CONFIG"  # how `protege gateway` hands the config to its workers
+
+
+def create_app() -> Starlette:
+    """ASGI factory for uvicorn (``--factory``): the config file named by $PROTEGE_GATEWAY_CONFIG."""
+    path = os.environ.get(CONFIG_ENV)
+    if not path:
+        raise ConfigError(CONFIG_ENV, ["not set: point it at a gateway YAML file"])
+    return build_app(load_gateway_config(path))

@@ -1,0 +1,130 @@
+"""A real OpenAI-compatible upstream for the gateway tests, run as its own process.
+
+``python tests/upstream_server.py PORT`` answers ``POST /v1/chat/completions`` with a fixed
+completion that echoes the last user message, streamed when asked, and with usage. Some model
+names misbehave on purpose: ``broken`` (503 in the OpenAI envelope), ``plain-500`` (500 with a
+text body), ``teapot`` (418, not retryable), ``slow`` (answers after 3 s). ``GET /count`` says how
+many completions were requested.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+COUNT = {"n": 0}
+USAGE = {
+    "prompt_tokens": 12,
+    "completion_tokens": 5,
+    "total_tokens": 17,
+    "prompt_tokens_details": {"cached_tokens": 4},
+}
+
+
+def _answer(body: dict[str, Any]) -> str:
+    last = body["messages"][-1].get("content", "")
+    return f"echo: {last}"
+
+
+async def completions(request: Request) -> Response:
+    COUNT["n"] += 1
+    body = await request.json()
+    model = body.get("model")
+    if model == "broken":
+        return JSONResponse(
+            {
+                "error": {
+                    "message": "overloaded",
+                    "type": "server_error",
+                    "param": None,
+                    "code": None,
+                }
+            },
+            503,
+        )
+    if model == "plain-500":
+        return PlainTextResponse("upstream exploded", 500)
+    if model == "teapot":
+        return JSONResponse(
+            {
+                "error": {
+                    "message": "I am a teapot",
+                    "type": "invalid_request_error",
+                    "param": None,
+                    "code": "teapot",
+                }
+            },
+            418,
+        )
+    if model == "slow":
+        await asyncio.sleep(3)
+    text = _answer(body)
+    if body.get("stream"):
+        return StreamingResponse(_stream(model, text, body), media_type="text/event-stream")
+    return JSONResponse(
+        {
+            "id": "chatcmpl-upstream",
+            "object": "chat.completion",
+            "created": 1,
+            "model": model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": USAGE,
+        }
+    )
+
+
+async def _stream(model: str, text: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    head = {
+        "id": "chatcmpl-upstream",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": model,
+    }
+    pieces = [text[i : i + 4] for i in range(0, len(text), 4)]
+    first = {
+        **head,
+        "choices": [
+            {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
+        ],
+    }
+    yield f"data: {json.dumps(first)}\n\n".encode()
+    for piece in pieces:
+        chunk = {
+            **head,
+            "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+        }
+        yield f"data: {json.dumps(chunk)}\n\n".encode()
+    last = {**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+    yield f"data: {json.dumps(last)}\n\n".encode()
+    if (body.get("stream_options") or {}).get("include_usage"):
+        yield f"data: {json.dumps({**head, 'choices': [], 'usage': USAGE})}\n\n".encode()
+    yield b"data: [DONE]\n\n"
+
+
+async def count(_request: Request) -> Response:
+    return JSONResponse(COUNT)
+
+
+app = Starlette(
+    routes=[
+        Route("/v1/chat/completions", completions, methods=["POST"]),
+        Route("/count", count),
+    ]
+)
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
