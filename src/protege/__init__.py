@@ -5,3 +5,17 @@ sub-package (see ``shared/DESIGN.md``) and a ``protege <noun> <verb>`` command.
 """
 
 __version__ = "0.1.0"
+
+from typing import Any
+
+__all__ = ["AsyncOpenAI", "OpenAI", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """``protege.OpenAI`` and ``protege.AsyncOpenAI`` load the SDK (and openai) on first use, so
+    the CLI does not pay for them."""
+    if name in ("OpenAI", "AsyncOpenAI"):
+        from protege.capture import sdk
+
+        return getattr(sdk, name)
+    raise AttributeError(f"module 'protege' has no attribute {name!r}")

@@ -1,0 +1,148 @@
+"""Units of the capture path: the cache, the stream collector, tags, the gateway config, and
+the prompt registry with its CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from protege.capture.cache import ResponseCache, cache_key, wants_cache
+from protege.capture.calls import RequestProblem, StreamCollector, parse_tags
+from protege.capture.config import parse_gateway_config
+from protege.cli import app
+from protege.errors import ConfigError
+
+from clitools import assert_clean_error
+
+runner = CliRunner()
+REQUEST = {"model": "m", "messages": [{"role": "user", "content": "x"}], "temperature": 0}
+
+
+def test_cache_key_ignores_transport_and_tags_but_not_parameters() -> None:
+    base = cache_key(REQUEST)
+    assert cache_key({**REQUEST, "stream": False, "metadata": {"a": "b"}, "user": "u"}) == base
+    assert cache_key(dict(reversed(list(REQUEST.items())))) == base  # key order does not matter
+    assert cache_key({**REQUEST, "max_tokens": 5}) != base
+    assert cache_key({**REQUEST, "messages": [{"role": "user", "content": "y"}]}) != base
+
+
+def test_cache_applies_at_temperature_zero_or_when_asked() -> None:
+    assert wants_cache(REQUEST, None)
+    assert not wants_cache({**REQUEST, "temperature": 0.7}, None)
+    assert not wants_cache({k: v for k, v in REQUEST.items() if k != "temperature"}, None)
+    assert wants_cache({**REQUEST, "temperature": 0.7}, "on")
+    assert not wants_cache(REQUEST, "off")
+    assert not wants_cache({**REQUEST, "stream": True}, "on")  # streams are not cached
+
+
+def test_cache_entries_expire_and_the_least_recent_goes_first() -> None:
+    now = [0.0]
+    cache = ResponseCache(ttl_s=10, max_entries=2, clock=lambda: now[0])
+    cache.put("a", b"A")
+    cache.put("b", b"B")
+    assert cache.get("a") == b"A"  # a is now the most recently used
+    cache.put("c", b"C")  # evicts b
+    assert cache.get("b") is None and cache.get("a") == b"A" and cache.get("c") == b"C"
+    now[0] = 10.0
+    assert cache.get("a") is None and len(cache) == 1
+
+
+def test_stream_collector_rebuilds_the_answer_across_any_split() -> None:
+    events = (
+        b"".join(
+            b"data: " + json.dumps(chunk).encode() + b"\n\n"
+            for chunk in [
+                {
+                    "id": "c1",
+                    "model": "m",
+                    "choices": [{"index": 0, "delta": {"role": "assistant"}}],
+                },
+                {"id": "c1", "choices": [{"index": 0, "delta": {"content": "Hel"}}]},
+                {
+                    "id": "c1",
+                    "choices": [{"index": 0, "delta": {"content": "lo"}, "finish_reason": "stop"}],
+                },
+                {"id": "c1", "choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 2}},
+            ]
+        )
+        + b"data: [DONE]\n\n"
+    )
+    for size in (1, 7, len(events)):
+        collector = StreamCollector()
+        for start in range(0, len(events), size):
+            collector.feed(events[start : start + size])
+        response = collector.response()
+        assert response["choices"][0]["message"] == {"role": "assistant", "content": "Hello"}
+        assert response["choices"][0]["finish_reason"] == "stop"
+        assert response["usage"]["completion_tokens"] == 2 and response["id"] == "c1"
+
+
+def test_tags_come_from_metadata_and_the_header_which_wins() -> None:
+    assert parse_tags("a=1, b = 2", {"a": "0", "c": "3"}) == {"a": "1", "b": "2", "c": "3"}
+    with pytest.raises(RequestProblem, match="not key=value"):
+        parse_tags("novalue", None)
+    with pytest.raises(RequestProblem, match="must be strings"):
+        parse_tags(None, {"n": 1})
+
+
+def test_gateway_config_reports_every_cross_problem_at_once() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_gateway_config(
+            {
+                "routes": [
+                    {"model": "a", "upstream": "http://x", "fallbacks": ["a", "zz"]},
+                    {"model": "a", "upstream": "http://y"},
+                ]
+            },
+            "gw.yaml",
+        )
+    problems = "\n".join(info.value.problems)
+    assert "routed more than once" in problems
+    assert "falls back to itself" in problems and "'zz' is not a routed model" in problems
+    config = parse_gateway_config(
+        {
+            "routes": [
+                {"model": "a", "upstream": "http://x/v1/", "fallbacks": ["b"]},
+                {"model": "b", "upstream": "http://y"},
+            ]
+        },
+        "gw.yaml",
+    )
+    assert [r.model for r in config.chain("a")] == ["a", "b"]
+    assert config.routes[0].upstream == "http://x/v1"  # trailing slash dropped
+    assert config.max_body_bytes == 4 * 1024 * 1024 and config.write_ahead
+
+
+def test_prompts_add_list_show(tmp_path: Path) -> None:
+    template = tmp_path / "p.txt"
+    template.write_text("Extract the record from {text}\n")
+    first = runner.invoke(app, ["prompts", "add", "liability", str(template), "--json"])
+    assert first.exit_code == 0, first.output
+    entry = json.loads(first.output)
+    assert entry["new"] and len(entry["version"]) == 12
+    again = runner.invoke(app, ["prompts", "add", "liability", str(template), "--json"])
+    assert json.loads(again.output)["new"] is False  # same content, same version
+    template.write_text("Extract it.\n")
+    runner.invoke(app, ["prompts", "add", "liability", str(template)])
+    listed = json.loads(runner.invoke(app, ["prompts", "list", "--json"]).output)
+    assert [e["id"] for e in listed] == ["liability", "liability"]
+    shown = json.loads(runner.invoke(app, ["prompts", "show", "liability", "--json"]).output)
+    assert shown["text"] == "Extract it.\n"  # latest by default
+    old = runner.invoke(app, ["prompts", "show", f"liability@{entry['version']}"])
+    assert "Extract the record from {text}" in old.output
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["prompts", "show", "nope"], "no prompt 'nope' is registered"),
+        (["prompts", "add", "bad id!", "x.txt"], "must be 1-64 letters"),
+        (["prompts", "add", "ok", "/no/such/file.txt"], "no such prompt file"),
+        (["gateway", "--config", "/no/such/gateway.yaml"], "no such gateway config"),
+    ],
+)
+def test_prompt_and_gateway_commands_fail_cleanly(args: list[str], needle: str) -> None:
+    assert_clean_error(runner.invoke(app, args), needle)

@@ -1,0 +1,96 @@
+"""protege.OpenAI / protege.AsyncOpenAI: the official clients, calling a real upstream process
+directly, with every chat completion logged through the spool into the store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import openai
+import pytest
+
+import protege
+from protege.capture.sdk import shared_writer
+from protege.store import LoggedCall, LogStore
+
+from servers import start_upstream, stop
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[str]:
+    proc, url = start_upstream()
+    yield url
+    stop(proc)
+
+
+def calls(store: str) -> list[LoggedCall]:
+    assert shared_writer(store).flush(timeout_s=20)
+    with LogStore(store) as s:
+        return list(s.iter_calls())
+
+
+def test_drop_in_client_logs_calls_with_tags(upstream: str, tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'sdk.db'}"
+    client = protege.OpenAI(base_url=upstream, api_key="sk-test", protege_store=store)
+    assert isinstance(client, openai.OpenAI)
+    reply = client.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": "hello"}],
+        protege_tags={"team": "loans"},
+        metadata={"env": "test"},
+    )
+    assert reply.choices[0].message.content == "echo: hello"
+    [call] = calls(store)
+    assert call.tags == {"team": "loans", "env": "test"}
+    assert call.request["messages"] == [{"role": "user", "content": "hello"}]
+    assert "protege_tags" not in call.request
+    assert (call.prompt_tokens, call.completion_tokens) == (12, 5) and call.cost_usd
+    assert call.upstream == upstream
+
+
+def test_streams_errors_and_async_are_logged(upstream: str, tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'sdk.db'}"
+    client = protege.OpenAI(
+        base_url=upstream, api_key="sk-test", protege_store=store, max_retries=0
+    )
+    stream = client.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": "s"}],
+        stream=True,
+        protege_tags={"case": "stream"},
+    )
+    assert "".join(c.choices[0].delta.content or "" for c in stream if c.choices) == "echo: s"
+    with pytest.raises(openai.APIStatusError):
+        client.chat.completions.create(
+            model="teapot",
+            messages=[{"role": "user", "content": "x"}],
+            protege_tags={"case": "error"},
+        )
+
+    async def run() -> str | None:
+        aclient = protege.AsyncOpenAI(base_url=upstream, api_key="sk-test", protege_store=store)
+        reply = await aclient.chat.completions.create(
+            model="gpt-4o",
+            messages=[{"role": "user", "content": "a"}],
+            protege_tags={"case": "async"},
+        )
+        return reply.choices[0].message.content
+
+    assert asyncio.run(run()) == "echo: a"
+    by_case = {c.tags["case"]: c for c in calls(store)}
+    assert by_case["stream"].response is not None
+    assert by_case["stream"].response["choices"][0]["message"]["content"] == "echo: s"
+    assert by_case["stream"].ttft_ms is not None
+    assert by_case["error"].status == "error" and "teapot" in (by_case["error"].error or "")
+    assert by_case["async"].status == "ok"
+
+
+def test_unknown_keywords_still_fail_like_the_official_client(
+    upstream: str, tmp_path: Path
+) -> None:
+    client = protege.OpenAI(
+        base_url=upstream, api_key="sk-test", protege_store=f"sqlite:///{tmp_path / 'x.db'}"
+    )
+    with pytest.raises(TypeError):
+        client.chat.completions.create(model="gpt-4o", messages=[], no_such_argument=1)
