@@ -39,7 +39,10 @@ def list_command(
     prompt_id: str | None = typer.Argument(None, metavar="[ID]", help="Only this prompt."),
     as_json: bool = AS_JSON,
 ) -> None:
-    """List registered prompt versions, oldest first."""
+    """List registered prompt versions, oldest first.
+
+    Example: protege prompts list liability --json
+    """
     entries = PromptRegistry().list(prompt_id)
     if as_json:
         print_json([asdict(e) for e in entries])
@@ -57,7 +60,10 @@ def show_command(
     ref: str = typer.Argument(..., metavar="ID[@VERSION]", help="A prompt, latest by default."),
     as_json: bool = AS_JSON,
 ) -> None:
-    """Print a registered template."""
+    """Print a registered template.
+
+    Example: protege prompts show liability@3f2a9c1e0b7d
+    """
     registry = PromptRegistry()
     entry = registry.resolve(*parse_prompt_ref(ref))
     text = registry.text(entry)

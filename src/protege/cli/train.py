@@ -43,6 +43,9 @@ def train_command(
     run(load_config(config, args), resume)
 
 
+LOG_EVERY = 5  # steps between progress lines when the output is not a terminal
+
+
 def run(cfg: TrainConfig, resume: bool) -> None:
     """Train with a progress bar showing loss, tokens/s and ETA."""
     from protege.train.loop import train
@@ -65,6 +68,13 @@ def run(cfg: TrainConfig, resume: bool) -> None:
                     completed=event.step,
                     description=f"loss {event.loss:.4f}  lr {event.lr:.2e}  {event.tokens_per_s:.0f} tok/s",
                 )
+                if not progress.console.is_terminal and event.step % LOG_EVERY == 0:
+                    # no live bar in a log file: a plain line now and then instead
+                    progress.console.print(
+                        f"step {event.step}/{event.total_steps}: loss {event.loss:.4f}, "
+                        f"lr {event.lr:.2e}, {event.tokens_per_s:.0f} tok/s, "
+                        f"{event.elapsed_s / 60:.1f} min"
+                    )
             elif event.kind == "eval":
                 progress.console.print(f"step {event.step}: val loss {event.val_loss:.4f}")
             elif event.kind == "checkpoint":

@@ -1,6 +1,10 @@
 """The in-process transformers engine: a base model, optionally with a LoRA adapter merged in,
 greedy decoding that stops at the end of the JSON object.
 
+Constrained by default, in two layers: the output layer is cut to the tokens a record can use
+(``vocab``), and each row's answer must stay a prefix of a compact record in contract order
+(``grammar``: right keys, right order, values of the right shape), so every answer parses.
+
 Batches are left-padded so every row's answer starts at the same position. A row stops as soon
 as its first top-level JSON object closes (or it emits an end-of-turn/end-of-text token); the
 batch stops when every row has. Merging the adapter into the weights (``merge_and_unload``)
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from protege.contract.record import Source
+from protege.engine.grammar import RecordGrammar, choose
 from protege.engine.predictor import Prediction, is_adapter_dir
 from protege.errors import ModelNotFoundError
 from protege.models.loading import format_chat, load_model, load_tokenizer
@@ -79,6 +84,7 @@ class HFPredictor:
         max_new_tokens: int = 256,
         threads: int | None = None,
         constrain: bool = True,
+        grammar: bool = True,
     ) -> None:
         import torch
 
@@ -105,8 +111,13 @@ class HFPredictor:
         self.stop_ids = self._stop_ids()
         self.vocab: torch.Tensor | None = None  # allowed output ids, when constrained
         self.head: torch.Tensor | None = None  # the output layer's rows for those ids
+        self.grammar: RecordGrammar | None = None  # key-level record grammar, when constrained
+        self.token_text: dict[int, str] = {}  # decoded text of each token, filled lazily
+        self.stop_set = frozenset(self.stop_ids)
         if constrain:
             self._restrict_output()
+            if grammar:
+                self.grammar = RecordGrammar()
 
     def _restrict_output(self) -> None:
         import torch
@@ -168,32 +179,65 @@ class HFPredictor:
         return results
 
     def _greedy(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> list[list[int]]:
-        """Greedy decoding with a KV cache; each row stops at its JSON object's end."""
+        """Greedy decoding with a KV cache; each row stops at its JSON object's end (with the
+        grammar: when its record is complete)."""
         import torch
 
         rows = input_ids.shape[0]
         scanners = [JsonObjectEnd() for _ in range(rows)]
+        texts = [""] * rows
         finished = [False] * rows
         out: list[list[int]] = [[] for _ in range(rows)]
         position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0)
-        next_tokens, cache = self._step(input_ids, attention_mask, position_ids, None)
+        scores, cache = self._step(input_ids, attention_mask, position_ids, None)
         next_pos = position_ids[:, -1:] + 1
         for _ in range(self.max_new_tokens):
+            next_tokens = self._pick(scores, texts, finished)
             for row in range(rows):
                 if finished[row]:
                     continue
                 token = int(next_tokens[row])
                 out[row].append(token)
-                if token in self.stop_ids or scanners[row].feed(
-                    str(self.tokenizer.decode([token]))
-                ):
+                piece = self._text(token)
+                texts[row] += piece
+                if token in self.stop_ids:
                     finished[row] = True
+                elif self.grammar is not None:
+                    finished[row] = self.grammar.complete(texts[row])
+                else:
+                    finished[row] = scanners[row].feed(piece)
             if all(finished):
                 break
             attention_mask = torch.cat([attention_mask, attention_mask.new_ones((rows, 1))], dim=-1)
-            next_tokens, cache = self._step(next_tokens[:, None], attention_mask, next_pos, cache)
+            scores, cache = self._step(next_tokens[:, None], attention_mask, next_pos, cache)
             next_pos = next_pos + 1
         return out
+
+    def _text(self, token: int) -> str:
+        text = self.token_text.get(token)
+        if text is None:
+            text = self.token_text[token] = str(self.tokenizer.decode([token]))
+        return text
+
+    def _pick(self, scores: torch.Tensor, texts: list[str], finished: list[bool]) -> torch.Tensor:
+        """The next token of each row: the argmax, or with the grammar the best valid one."""
+        best = scores.argmax(dim=-1)
+        if self.vocab is None:
+            return best
+        tokens = self.vocab[best].clone()
+        if self.grammar is None:
+            return tokens
+        for row, text in enumerate(texts):
+            if finished[row]:
+                continue
+            top = int(tokens[row])
+            if top not in self.stop_ids and self.grammar.allows(text + self._text(top)):
+                continue  # the usual case: the model's own choice is valid
+            ranked = self.vocab[scores[row].argsort(descending=True)].tolist()
+            choice = choose(self.grammar, text, ranked, self._text, self.stop_set)
+            if choice is not None:
+                tokens[row] = choice
+        return tokens
 
     def _step(
         self,
@@ -202,7 +246,8 @@ class HFPredictor:
         position_ids: torch.Tensor,
         cache: Any,
     ) -> tuple[torch.Tensor, Any]:
-        """One forward pass; the greedy next token of each row, and the updated KV cache."""
+        """One forward pass: next-token scores of each row (over ``self.vocab`` when
+        constrained, else the whole vocabulary), and the updated KV cache."""
         if self.head is None or self.vocab is None:
             outputs = self.model(
                 input_ids=input_ids,
@@ -212,7 +257,7 @@ class HFPredictor:
                 use_cache=True,
                 logits_to_keep=1,  # only the last position is decoded from
             )
-            return outputs.logits[:, -1, :].argmax(dim=-1), outputs.cache
+            return outputs.logits[:, -1, :], outputs.cache
         # Constrained: run the decoder, then only the allowed rows of the output layer. Logit
         # soft-capping (tanh) is monotonic, so it cannot change the argmax and is skipped.
         decoder = self.model.get_decoder()
@@ -224,4 +269,4 @@ class HFPredictor:
             use_cache=True,
         )
         hidden = outputs.last_hidden_state[:, -1, :]
-        return self.vocab[(hidden @ self.head.T).argmax(dim=-1)], outputs.cache
+        return hidden @ self.head.T, outputs.cache  # scores over self.vocab
