@@ -39,12 +39,13 @@ def test_drop_in_client_logs_calls_with_tags(upstream: str, tmp_path: Path) -> N
         messages=[{"role": "user", "content": "hello"}],
         protege_tags={"team": "loans"},
         metadata={"env": "test"},
+        temperature=openai.NOT_GIVEN,  # the client's own "unset" marker is not logged
     )
     assert reply.choices[0].message.content == "echo: hello"
     [call] = calls(store)
     assert call.tags == {"team": "loans", "env": "test"}
     assert call.request["messages"] == [{"role": "user", "content": "hello"}]
-    assert "protege_tags" not in call.request
+    assert "protege_tags" not in call.request and "temperature" not in call.request
     assert (call.prompt_tokens, call.completion_tokens) == (12, 5) and call.cost_usd
     assert call.upstream == upstream
 

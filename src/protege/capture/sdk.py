@@ -57,7 +57,9 @@ def _price_table() -> PriceTable | None:
 
 def _jsonable(value: Any) -> Any:
     """The request kwargs as plain JSON (pydantic objects and NOT_GIVEN sentinels flattened)."""
-    return json.loads(json.dumps(value, default=lambda o: getattr(o, "model_dump", str)()))
+    return json.loads(
+        json.dumps(value, default=lambda o: o.model_dump() if hasattr(o, "model_dump") else str(o))
+    )
 
 
 class _Logger:
