@@ -68,7 +68,13 @@ class _Logger:
     def __init__(self, client: Any, kwargs: dict[str, Any], tags: dict[str, str] | None) -> None:
         self.started = time.perf_counter()
         self.writer: LogWriter = client._protege_writer
-        request = {k: v for k, v in kwargs.items() if not k.startswith("extra_") and k != "timeout"}
+        request = {
+            k: v
+            for k, v in kwargs.items()
+            if not k.startswith("extra_")
+            and k != "timeout"
+            and not isinstance(v, openai.NotGiven | openai.Omit)  # the client's "unset" markers
+        }
         merged = parse_tags(None, kwargs.get("metadata"))
         merged.update(tags or {})
         self.call = LoggedCall(
