@@ -6,14 +6,15 @@ The JSON form (``to_dict``/``from_dict``) is what the spool writes, one object p
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
+import random
 import threading
 import time
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 # Crockford base32, as in ULID: no I, L, O or U, so ids survive being read aloud or retyped.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -23,12 +24,16 @@ _ID_CHARS = 26  # 130 bits / 5 bits per character; the top two bits are always z
 _id_lock = threading.Lock()
 _last_ms = 0
 _last_random = 0
+# Seeded once per process from the OS (secrets.randbits costs a getrandom syscall per id, a
+# visible share of the gateway's per-request time); ids need uniqueness, not secrecy.
+_rng = random.Random(os.urandom(32))
 
 
 def _forget_last_id() -> None:
     # A forked child would otherwise continue its parent's sequence and repeat its next ids.
     global _last_ms, _last_random
     _last_ms, _last_random = 0, 0
+    _rng.seed(os.urandom(32))
 
 
 os.register_at_fork(after_in_child=_forget_last_id)
@@ -47,10 +52,10 @@ def new_call_id() -> str:
         if ms <= _last_ms:
             ms, rand = _last_ms, _last_random + 1
             if rand >= 1 << _RANDOM_BITS:  # 2^80 ids in one millisecond: borrow the next one
-                ms, rand = ms + 1, secrets.randbits(_RANDOM_BITS - 1)
+                ms, rand = ms + 1, _rng.getrandbits(_RANDOM_BITS - 1)
         else:
             # One bit short of the full width leaves room to increment without overflowing.
-            rand = secrets.randbits(_RANDOM_BITS - 1)
+            rand = _rng.getrandbits(_RANDOM_BITS - 1)
         _last_ms, _last_random = ms, rand
     value = (ms << _RANDOM_BITS) | rand
     chars = [_ALPHABET[(value >> shift) & 31] for shift in range(5 * (_ID_CHARS - 1), -1, -5)]
@@ -126,13 +131,18 @@ def as_utc(moment: datetime) -> datetime:
 
 def encode_line(call: LoggedCall) -> bytes:
     """One JSONL line (with its newline). Values JSON cannot encode are written as strings, so a
-    stray object in a request never stops a record from being spooled."""
-    return (json.dumps(call.to_dict(), default=str, separators=(",", ":")) + "\n").encode()
+    stray object in a request never stops a record from being spooled. orjson: this runs on the
+    request path with ``write_ahead``, and is ~5x faster than the standard library here."""
+    return orjson.dumps(
+        call.to_dict(),
+        default=str,
+        option=orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS,
+    )
 
 
 def decode_line(line: bytes | str) -> LoggedCall:
     """Inverse of ``encode_line``; raises ValueError for a line that is not a logged call."""
-    data = json.loads(line)
+    data = orjson.loads(line)
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
     return LoggedCall.from_dict(data)
