@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 QUEUE_SIZE = 10_000  # records: 2 s of traffic at 5,000 req/s, tens of MB at a few KB each
 BATCH_SIZE = 500  # records per transaction (and per fsync) on the normal path
 IDLE_WAIT_S = 0.2  # how long the idle thread sleeps before looking at retries again
+# After the first record of a batch, wait this long for more: one commit (and one fsync) per
+# 20 ms instead of one per handful of records. Measured on the gateway at ~700 req/s on a busy
+# core: SQLite commits were 11 % of the process's CPU with batches of a few records.
+LINGER_S = 0.02
 RETRY_FIRST_S = 0.1  # first retry after a store failure; doubles each failure...
 RETRY_MAX_S = 10.0  # ...up to this, so a store that comes back is used within 10 s
 RESCAN_S = 30.0  # how often to look for segments left by processes that died
@@ -100,6 +104,7 @@ class LogWriter:
         queue_size: int = QUEUE_SIZE,
         batch_size: int = BATCH_SIZE,
         write_ahead: bool = False,
+        linger_s: float = LINGER_S,
         retry_first_s: float = RETRY_FIRST_S,
         retry_max_s: float = RETRY_MAX_S,
         rescan_s: float = RESCAN_S,
@@ -109,6 +114,7 @@ class LogWriter:
         self._queue: queue.Queue[_Item | None] = queue.Queue(maxsize=queue_size)  # None: wake up
         self._batch_size = batch_size
         self._write_ahead = write_ahead
+        self._linger_s = linger_s
         self._retry_first_s = retry_first_s
         self._retry_max_s = retry_max_s
         self._rescan_s = rescan_s
@@ -272,19 +278,25 @@ class LogWriter:
             self._store.close()
 
     def _take(self) -> list[_Item]:
-        """Wait up to IDLE_WAIT_S for a record, then take what else is queued, up to a batch."""
+        """Wait up to IDLE_WAIT_S for a record, then gather more for up to ``linger_s`` (a wake-up
+        from flush or close ends the wait), up to a batch."""
         try:
             first = self._queue.get(timeout=IDLE_WAIT_S)
         except queue.Empty:
             return []
-        items = [first] if first is not None else []
+        if first is None:
+            return []
+        items = [first]
+        deadline = time.monotonic() + self._linger_s
         while len(items) < self._batch_size:
+            left = deadline - time.monotonic()
             try:
-                item = self._queue.get_nowait()
+                item = self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait()
             except queue.Empty:
                 break
-            if item is not None:
-                items.append(item)
+            if item is None:
+                break
+            items.append(item)
         return items
 
     def _write(self, items: list[_Item]) -> None:
