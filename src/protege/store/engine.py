@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
@@ -81,11 +82,19 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
+def _json_text(value: Any) -> str:
+    # orjson instead of the standard library for the JSON columns: the log writer encodes every
+    # request and response once more here, and stdlib json was ~7 % of its time under load.
+    return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def create_store_engine(url: URL, lock_timeout_s: float) -> Engine:
     """An engine tuned for the backend; ``lock_timeout_s`` bounds a wait for SQLite's write lock."""
     if url.get_backend_name() == "sqlite":
         engine = create_engine(
-            url, connect_args={"timeout": lock_timeout_s, "check_same_thread": False}
+            url,
+            connect_args={"timeout": lock_timeout_s, "check_same_thread": False},
+            json_serializer=_json_text,
         )
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
@@ -93,6 +102,7 @@ def create_store_engine(url: URL, lock_timeout_s: float) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,  # after a server restart, replace dead pooled connections quietly
+        json_serializer=_json_text,
         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
     )
 
