@@ -32,11 +32,11 @@ $(WEIGHTS_STAMP): $(STAMP)
 demo: $(WEIGHTS_STAMP)
 	mkdir -p $(DEMO)
 	$(BIN)/protege corpus generate --n 600 --seed 1 --out $(DEMO)/train.jsonl
-	$(BIN)/protege corpus generate --n 24 --seed 2 --out $(DEMO)/test.jsonl
+	$(BIN)/protege corpus generate --n 16 --seed 2 --out $(DEMO)/test.jsonl
 	$(BIN)/protege models pull gemma-3-270m
 	$(BIN)/protege train --config configs/liability/gemma-3-270m_lora.yaml \
 		data.train=$(DEMO)/train.jsonl output_dir=$(DEMO)/adapter \
-		train.max_steps=20 train.grad_accum=1 train.eval_every=10 train.save_every=10 optim.lr=5e-4
+		train.max_steps=20 train.grad_accum=1 train.eval_every=20 train.save_every=20 optim.lr=5e-4
 	$(BIN)/protege eval --data $(DEMO)/test.jsonl --concurrency 8 \
 		--model tuned=$(DEMO)/adapter --model zero-shot=gemma-3-270m --model regex \
 		--targets error=0.09,p50_ms=200,cost_per_1m=5 --out $(DEMO)/eval
