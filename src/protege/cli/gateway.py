@@ -32,7 +32,7 @@ def gateway_command(
     import uvicorn
 
     from protege.capture.config import load_gateway_config
-    from protege.capture.gateway import CONFIG_ENV, build_app
+    from protege.capture.app import CONFIG_ENV, build_app
 
     loaded = load_gateway_config(config)  # every problem reported before a worker starts
     build_app(loaded)  # checks API-key variables and the price table now, in this process
@@ -42,7 +42,7 @@ def gateway_command(
         f"protege gateway on http://{host}:{port}/v1 ({workers} worker(s)); routes: {routes}"
     )
     uvicorn.run(
-        "protege.capture.gateway:create_app",
+        "protege.capture.app:create_app",
         factory=True,
         host=host,
         port=port,
