@@ -31,8 +31,8 @@ def gateway_command(
     """
     import uvicorn
 
-    from protege.capture.config import load_gateway_config
     from protege.capture.app import CONFIG_ENV, build_app
+    from protege.capture.config import load_gateway_config
 
     loaded = load_gateway_config(config)  # every problem reported before a worker starts
     build_app(loaded)  # checks API-key variables and the price table now, in this process
