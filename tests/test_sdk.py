@@ -62,6 +62,15 @@ def test_streams_errors_and_async_are_logged(upstream: str, tmp_path: Path) -> N
         protege_tags={"case": "stream"},
     )
     assert "".join(c.choices[0].delta.content or "" for c in stream if c.choices) == "echo: s"
+    early = client.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": "long"}],
+        stream=True,
+        protege_tags={"case": "early"},
+    )
+    with early:
+        for _ in early:
+            break  # the caller stops reading after the first chunk
     with pytest.raises(openai.APIStatusError):
         client.chat.completions.create(
             model="teapot",
@@ -85,6 +94,7 @@ def test_streams_errors_and_async_are_logged(upstream: str, tmp_path: Path) -> N
     assert by_case["stream"].ttft_ms is not None
     assert by_case["error"].status == "error" and "teapot" in (by_case["error"].error or "")
     assert by_case["async"].status == "ok"
+    assert by_case["early"].status == "ok"  # stopping early is not an error
 
 
 def test_unknown_keywords_still_fail_like_the_official_client(

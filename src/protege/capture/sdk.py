@@ -124,6 +124,9 @@ class _LoggedStream:
                 self._logger.first_chunk()
                 self._logger.collector._take(chunk.model_dump(mode="json"))  # type: ignore[union-attr]
                 yield chunk
+        except GeneratorExit:  # the caller stopped reading early: log what it received
+            self._logger.finish()
+            raise
         except BaseException as exc:
             self._logger.finish(error=exc)
             raise
