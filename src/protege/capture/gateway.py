@@ -18,7 +18,7 @@ import contextlib
 import os
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiohttp
 import orjson
@@ -42,6 +42,16 @@ from protege.store import LogWriter
 from protege.store.record import LoggedCall
 
 JSON = "application/json"
+
+
+class Failure(NamedTuple):
+    """Why a route gave no usable answer: the status to report, a message, the error type."""
+
+    status: int
+    message: str
+    kind: str
+
+
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})  # worth trying a fallback for
 
 
@@ -236,10 +246,9 @@ class Gateway:
                 response = self._answer_cached(call, cached, started)
                 await self._durable()
                 return response
-        if body.get("stream"):
-            return await self._stream(call, chain, body, raw, request, started)
-        response = await self._complete(call, chain, body, raw, request, started, key)
-        await self._durable()
+        response = await self._forward(call, chain, body, raw, request, started, key)
+        if not body.get("stream"):  # a stream is logged when it ends, after its 200 went out
+            await self._durable()
         return response
 
     def _answer_cached(self, call: LoggedCall, data: bytes, started: float) -> Response:
@@ -265,7 +274,41 @@ class Gateway:
         self.metrics.observe(call.model_requested, status, elapsed)
         self._log(call)
 
-    async def _complete(
+    async def _attempt(
+        self, route: Route, body: dict[str, Any], raw: bytes, request: Request, stream: bool
+    ) -> tuple[aiohttp.ClientResponse, bytes | None] | Failure:
+        """Send the request to one route: (response, body read unless it is a stream to relay),
+        or why the route failed."""
+        assert self.session is not None
+        # A stream may run long: bound the wait for each read, not the whole answer.
+        timeout = (
+            aiohttp.ClientTimeout(
+                total=None, sock_connect=route.timeout_s, sock_read=route.timeout_s
+            )
+            if stream
+            else aiohttp.ClientTimeout(total=route.timeout_s)
+        )
+        try:
+            upstream = await self.session.post(
+                f"{route.upstream}/chat/completions",
+                data=self._payload(route, body, raw),
+                headers=self._headers(route, request),
+                timeout=timeout,
+            )
+            if stream and upstream.status == 200:
+                return upstream, None
+            try:
+                return upstream, await upstream.read()
+            finally:
+                upstream.release()
+        except TimeoutError:
+            return Failure(
+                504, f"upstream {route.upstream} timed out after {route.timeout_s:g} s", "timeout"
+            )
+        except aiohttp.ClientError as exc:
+            return Failure(502, f"upstream {route.upstream} failed: {exc}", "upstream_error")
+
+    async def _forward(
         self,
         call: LoggedCall,
         chain: list[Route],
@@ -275,35 +318,26 @@ class Gateway:
         started: float,
         key: str | None,
     ) -> Response:
-        assert self.session is not None
-        failure = (502, "no upstream answered", "upstream_error")
+        """Try the route and its fallbacks in order; answer, relay or report the failure."""
+        stream = bool(body.get("stream"))
+        failure = Failure(502, "no upstream answered", "upstream_error")
         for route in chain:
-            try:
-                async with self.session.post(
-                    f"{route.upstream}/chat/completions",
-                    data=self._payload(route, body, raw),
-                    headers=self._headers(route, request),
-                    timeout=aiohttp.ClientTimeout(total=route.timeout_s),
-                ) as upstream:
-                    status, data = upstream.status, await upstream.read()
-            except TimeoutError:
-                failure = (
-                    504,
-                    f"upstream {route.upstream} timed out after {route.timeout_s:g} s",
-                    "timeout",
-                )
+            outcome = await self._attempt(route, body, raw, request, stream)
+            if isinstance(outcome, Failure):
+                failure = outcome
                 continue
-            except aiohttp.ClientError as exc:
-                failure = (502, f"upstream {route.upstream} failed: {exc}", "upstream_error")
-                continue
+            upstream, data = outcome
+            status = upstream.status
             if status in RETRYABLE and route is not chain[-1]:
-                failure = (
-                    status,
-                    f"upstream {route.upstream} answered HTTP {status}",
-                    "upstream_error",
+                failure = Failure(
+                    status, f"upstream {route.upstream} answered HTTP {status}", "upstream_error"
                 )
                 continue
-            if status == 200:
+            if status == 200 and data is None:
+                return StreamingResponse(
+                    self._relay(call, route, upstream, started), media_type="text/event-stream"
+                )
+            if status == 200 and data is not None:
                 try:
                     call.response = orjson.loads(data)
                 except orjson.JSONDecodeError:
@@ -313,68 +347,16 @@ class Gateway:
                         self.cache.put(key, data)
                 self._finish(call, route, 200, started)
                 return Response(data, 200, media_type=JSON)
-            envelope = _as_envelope(status, data)
+            envelope = _as_envelope(status, data or b"")
             call.status, call.error = "error", envelope.decode("utf-8", "replace")[:1000]
             self.metrics.error("upstream")
             self._finish(call, route, status, started)
             return Response(envelope, status, media_type=JSON)
-        status, message, kind = failure
-        call.status, call.error = ("timeout" if kind == "timeout" else "error"), message
-        self.metrics.error(kind)
-        self._finish(call, chain[-1], status, started)
-        return error_response(status, message, kind)
-
-    async def _stream(
-        self,
-        call: LoggedCall,
-        chain: list[Route],
-        body: dict[str, Any],
-        raw: bytes,
-        request: Request,
-        started: float,
-    ) -> Response:
-        assert self.session is not None
-        failure = (502, "no upstream answered", "upstream_error")
-        for route in chain:
-            # A stream may run long: bound the wait for each read, not the whole answer.
-            timeout = aiohttp.ClientTimeout(
-                total=None, sock_connect=route.timeout_s, sock_read=route.timeout_s
-            )
-            try:
-                upstream = await self.session.post(
-                    f"{route.upstream}/chat/completions",
-                    data=self._payload(route, body, raw),
-                    headers=self._headers(route, request),
-                    timeout=timeout,
-                )
-            except TimeoutError:
-                failure = (
-                    504,
-                    f"upstream {route.upstream} timed out after {route.timeout_s:g} s",
-                    "timeout",
-                )
-                continue
-            except aiohttp.ClientError as exc:
-                failure = (502, f"upstream {route.upstream} failed: {exc}", "upstream_error")
-                continue
-            if upstream.status != 200:
-                data = await upstream.read()
-                upstream.release()
-                if upstream.status in RETRYABLE and route is not chain[-1]:
-                    continue
-                envelope = _as_envelope(upstream.status, data)
-                call.status, call.error = "error", envelope.decode("utf-8", "replace")[:1000]
-                self.metrics.error("upstream")
-                self._finish(call, route, upstream.status, started)
-                return Response(envelope, upstream.status, media_type=JSON)
-            return StreamingResponse(
-                self._relay(call, route, upstream, started), media_type="text/event-stream"
-            )
-        status, message, kind = failure
-        call.status, call.error = ("timeout" if kind == "timeout" else "error"), message
-        self.metrics.error(kind)
-        self._finish(call, chain[-1], status, started)
-        return error_response(status, message, kind)
+        call.status = "timeout" if failure.kind == "timeout" else "error"
+        call.error = failure.message
+        self.metrics.error(failure.kind)
+        self._finish(call, chain[-1], failure.status, started)
+        return error_response(failure.status, failure.message, failure.kind)
 
     async def _relay(
         self, call: LoggedCall, route: Route, upstream: aiohttp.ClientResponse, started: float

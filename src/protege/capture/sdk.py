@@ -217,30 +217,29 @@ class _Chat:
         return getattr(self._inner, name)
 
 
-class OpenAI(openai.OpenAI):
+class _LoggedClient:
+    """What both clients add: a writer for ``protege_store``, and a ``chat`` whose
+    ``completions.create`` is logged (by ``_completions``, sync or async)."""
+
+    _completions: type[_Completions] = _Completions
+
+    def __init__(self, *args: Any, protege_store: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._protege_writer = shared_writer(protege_store or os.environ.get("PROTEGE_STORE"))
+
+    @cached_property
+    def chat(self) -> Any:
+        """The official ``chat`` resource, with ``completions.create`` logged."""
+        inner = super().chat  # type: ignore[misc]
+        return _Chat(inner, self._completions(inner.completions, self))
+
+
+class OpenAI(_LoggedClient, openai.OpenAI):
     """``openai.OpenAI`` that logs chat completions; ``protege_store`` picks the store URL
     (default ``$PROTEGE_STORE``, else the protege home's SQLite file)."""
 
-    def __init__(self, *args: Any, protege_store: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._protege_writer = shared_writer(protege_store or os.environ.get("PROTEGE_STORE"))
 
-    @cached_property
-    def chat(self) -> Any:
-        """The official ``chat`` resource, with ``completions.create`` logged."""
-        inner = super().chat
-        return _Chat(inner, _Completions(inner.completions, self))
-
-
-class AsyncOpenAI(openai.AsyncOpenAI):
+class AsyncOpenAI(_LoggedClient, openai.AsyncOpenAI):
     """``openai.AsyncOpenAI`` that logs chat completions (see ``OpenAI``)."""
 
-    def __init__(self, *args: Any, protege_store: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._protege_writer = shared_writer(protege_store or os.environ.get("PROTEGE_STORE"))
-
-    @cached_property
-    def chat(self) -> Any:
-        """The official ``chat`` resource, with ``completions.create`` logged."""
-        inner = super().chat
-        return _Chat(inner, _AsyncCompletions(inner.completions, self))
+    _completions = _AsyncCompletions
