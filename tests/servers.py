@@ -42,12 +42,12 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 30.0) -
     raise TimeoutError(f"{url} did not come up in {timeout_s} s")
 
 
-def start_upstream() -> tuple[subprocess.Popen[bytes], str]:
-    """The test upstream (tests/upstream_server.py) on a free port: (process, base URL)."""
+def start_upstream(verified: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """The test upstream (tests/upstream_server.py) on a free port: (process, base URL).
+    With a verified contract file its ``oracle`` models answer from it."""
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(HERE / "upstream_server.py"), str(port)], stderr=subprocess.PIPE
-    )
+    args = [sys.executable, str(HERE / "upstream_server.py"), str(port)]
+    proc = subprocess.Popen([*args, *([str(verified)] if verified else [])], stderr=subprocess.PIPE)
     wait_for(f"http://127.0.0.1:{port}/count", proc)
     return proc, f"http://127.0.0.1:{port}/v1"
 

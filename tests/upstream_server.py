@@ -1,10 +1,16 @@
 """A real OpenAI-compatible upstream for the gateway tests, run as its own process.
 
-``python tests/upstream_server.py PORT`` answers ``POST /v1/chat/completions`` with a fixed
-completion that echoes the last user message, streamed when asked, and with usage. Some model
-names misbehave on purpose: ``broken`` (503 in the OpenAI envelope), ``plain-500`` (500 with a
-text body), ``teapot`` (418, not retryable), ``slow`` (answers after 3 s). ``GET /count`` says how
-many completions were requested.
+``python tests/upstream_server.py PORT [VERIFIED.jsonl]`` answers ``POST /v1/chat/completions``
+with a fixed completion that echoes the last user message, streamed when asked, and with usage.
+Some model names misbehave on purpose: ``broken`` (503 in the OpenAI envelope), ``plain-500``
+(500 with a text body), ``teapot`` (418, not retryable), ``slow`` (answers after 3 s).
+
+Given a verified contract file, three more models answer liability prompts from it, by finding
+the source whose text is in the last user message: ``oracle`` answers the verified record,
+``sloppy`` the record with ``payoff_amount`` dropped (a production model that is sometimes
+wrong), and ``flaky-oracle`` fails with 503 on the first request for every other source, then
+answers like ``oracle`` (for resumable relabelling). ``GET /count`` says how many completions
+were requested.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 COUNT = {"n": 0}
+RECORDS: dict[str, dict[str, Any]] = {}  # source text -> verified record (from argv[2])
+FLAKY_SEEN: set[str] = set()
 USAGE = {
     "prompt_tokens": 12,
     "completion_tokens": 5,
@@ -31,14 +39,31 @@ USAGE = {
 
 def _answer(body: dict[str, Any]) -> str:
     last = body["messages"][-1].get("content", "")
+    if body.get("model") in ("oracle", "sloppy", "flaky-oracle"):
+        record = next((r for text, r in RECORDS.items() if text in last), None)
+        if record is None:
+            return "I cannot find that document."
+        if body["model"] == "sloppy":
+            record = {**record, "payoff_amount": None}
+        return json.dumps(record, separators=(",", ":"))
     return f"echo: {last}"
+
+
+def _flaky_fails(body: dict[str, Any]) -> bool:
+    """``flaky-oracle``: the first request for every other source fails."""
+    last = body["messages"][-1].get("content", "")
+    text = next((t for t in RECORDS if t in last), None)
+    if text is None or sorted(RECORDS).index(text) % 2 == 0 or text in FLAKY_SEEN:
+        return False
+    FLAKY_SEEN.add(text)
+    return True
 
 
 async def completions(request: Request) -> Response:
     COUNT["n"] += 1
     body = await request.json()
     model = body.get("model")
-    if model == "broken":
+    if model == "broken" or (model == "flaky-oracle" and _flaky_fails(body)):
         return JSONResponse(
             {
                 "error": {
@@ -127,4 +152,9 @@ app = Starlette(
 )
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2:
+        with open(sys.argv[2], encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                RECORDS[row["text"]] = row["expected"]
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)

@@ -12,7 +12,8 @@ The tree::
     ├── StoreError               the log store refused an operation; carries the store URL
     │   ├── StoreUnavailableError    the store cannot be reached or is locked (retry later)
     │   └── CallNotFoundError        no logged call has that id
-    └── SpoolError               the durable log spool cannot take a record (disk, size cap, closed)
+    ├── SpoolError               the durable log spool cannot take a record (disk, size cap, closed)
+    └── DatasetInputError        dataset inputs with problems; lists every bad line at once
 
 Each exception carries the context a user needs to fix the problem: which file, which line,
 which key. Messages say what is wrong *and* what to do about it.
@@ -92,3 +93,18 @@ class SpoolError(ProtegeError):
     def __init__(self, directory: Path | str, message: str) -> None:
         self.directory = Path(directory)
         super().__init__(f"spool {directory}: {message}")
+
+
+class DatasetInputError(ProtegeError):
+    """Inputs of a dataset build with problems: ``problems`` holds ``(line, reason)`` for each
+    bad line of ``path`` (line 0: the file as a whole), every one of them, not just the first."""
+
+    MAX_SHOWN = 20  # a message listing 10,000 bad lines helps nobody; the count says the rest
+
+    def __init__(self, path: Path | str, problems: list[tuple[int, str]]) -> None:
+        self.path = Path(path)
+        self.problems = problems
+        shown = [f"line {line}: {reason}" if line else reason for line, reason in problems]
+        more = len(shown) - self.MAX_SHOWN
+        text = "; ".join(shown[: self.MAX_SHOWN]) + (f"; ... and {more} more" if more > 0 else "")
+        super().__init__(f"{path}: {len(problems)} bad line(s), nothing was written: {text}")

@@ -18,6 +18,7 @@ from protege import __version__
 from protege.cli import (
     baseline,
     corpus,
+    dataset,
     evaluate,
     gateway,
     logs,
@@ -58,6 +59,7 @@ app.add_typer(models.app, name="models")
 app.command("train")(train.train_command)
 app.command("predict")(predict.predict_command)
 app.add_typer(logs.app, name="logs")
+app.add_typer(dataset.app, name="dataset")
 app.command("gateway")(gateway.gateway_command)
 app.add_typer(prompts.app, name="prompts")
 

@@ -45,7 +45,7 @@ def _open(url: str | None) -> LogStore:
     return LogStore(url, must_exist=url is not None)
 
 
-def _filter(
+def call_filter(
     model: str | None,
     tag: list[str] | None,
     prompt_version: str | None,
@@ -95,7 +95,7 @@ def list_command(
 
     Example: protege logs list --model gpt-4o --tag team=billing --since 2h
     """
-    where = _filter(model, tag, prompt_version, since, until, status)
+    where = call_filter(model, tag, prompt_version, since, until, status)
     with _open(store) as log_store:
         calls = list(log_store.iter_calls(where, newest_first=True, limit=limit))
     if as_json:
@@ -190,7 +190,7 @@ def stats_command(
 
     Example: protege logs stats --since 2026-11-01 --until 2026-12-01 --json
     """
-    where = _filter(model, tag, prompt_version, since, until, status)
+    where = call_filter(model, tag, prompt_version, since, until, status)
     with _open(store) as log_store:
         stats = log_store.stats(where)
     if as_json:
@@ -215,7 +215,7 @@ def export_command(
 
     Example: protege logs export --prompt-version 3f2a9c1e --status ok --out calls.jsonl
     """
-    where = _filter(model, tag, prompt_version, since, until, status)
+    where = call_filter(model, tag, prompt_version, since, until, status)
     with _open(store) as log_store:
         if str(out) == "-":
             count = log_store.export_jsonl(sys.stdout, where)

@@ -16,8 +16,10 @@ from protege.errors import InputFileError, JsonlError
 M = TypeVar("M", bound=BaseModel)
 
 
-def read_jsonl(path: Path | str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line_number, object)`` for each non-blank line; numbers stay exact Decimals."""
+def scan_jsonl(path: Path | str) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """Yield ``(line_number, object, None)`` for each good non-blank line and
+    ``(line_number, None, problem)`` for each bad one, going on past bad lines so that a
+    caller can report all of them at once. Numbers stay exact Decimals."""
     path = Path(path)
     if not path.is_file():
         raise InputFileError(path, "no such file; check the path")
@@ -28,10 +30,21 @@ def read_jsonl(path: Path | str) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 obj = loads_exact(line)
             except (json.JSONDecodeError, ValueError) as exc:
-                raise JsonlError(path, number, f"not valid JSON ({exc}); fix or remove it") from exc
+                yield number, None, f"not valid JSON ({exc}); fix or remove it"
+                continue
             if not isinstance(obj, dict):
-                raise JsonlError(path, number, "expected a JSON object per line")
-            yield number, obj
+                yield number, None, "expected a JSON object per line"
+                continue
+            yield number, obj, None
+
+
+def read_jsonl(path: Path | str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, object)`` for each non-blank line; the first bad line raises
+    ``JsonlError``. Numbers stay exact Decimals."""
+    for number, obj, problem in scan_jsonl(path):
+        if obj is None:
+            raise JsonlError(path, number, problem or "bad line")
+        yield number, obj
 
 
 def _describe(exc: ValidationError) -> str:

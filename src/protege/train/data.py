@@ -2,7 +2,7 @@
 
 Rows come from a contract JSONL file (the prompt is rendered from the source, the target is the
 verified record) or from a dataset directory's ``rows.jsonl`` in OpenAI chat fine-tuning format
-(the last assistant message is the target). Batches group examples of similar length so little
+(the last assistant message is the target; rows of the dataset's test split are left out). Batches group examples of similar length so little
 compute goes to padding.
 """
 
@@ -59,8 +59,11 @@ def load_examples(path: Path) -> list[ChatExample]:
 
 
 def _from_dataset(rows_file: Path) -> list[ChatExample]:
+    # Only the train split: a dataset's test rows are held out for evaluation.
     examples = []
     for number, obj in read_jsonl(rows_file):
+        if obj.get("metadata", {}).get("split") == "test":
+            continue
         messages = obj.get("messages")
         if (
             not isinstance(messages, list)

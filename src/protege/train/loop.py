@@ -93,6 +93,15 @@ def _autocast(bf16: bool) -> AbstractContextManager[Any]:
     return torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else nullcontext()
 
 
+def _dataset_hash(path: Path) -> str | None:
+    """The ``content_hash`` of a dataset directory (None for a JSONL file)."""
+    meta = path / "meta.json"
+    if not meta.is_file():
+        return None
+    value = json.loads(meta.read_text(encoding="utf-8")).get("content_hash")
+    return str(value) if value is not None else None
+
+
 def lr_at(step: int, total: int, warmup: int, min_ratio: float) -> float:
     """Multiplier of the base learning rate: linear warm-up, then cosine down to min_ratio."""
     if step < warmup:
@@ -261,6 +270,7 @@ def _meta(
         "prompt": {"id": LIABILITY_PROMPT.id, "version": LIABILITY_PROMPT.version},
         "data": {
             "train_path": str(config.data.train),
+            "dataset_content_hash": _dataset_hash(config.data.train),
             "hash": data_hash(train_rows),
             "train": summarize(train_set),
             "val": summarize(val_set),

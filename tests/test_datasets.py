@@ -1,0 +1,125 @@
+"""Dataset building blocks in-process: dedupe, split, sampling, file builds and their hashes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from protege.contract import write_jsonl
+from protege.corpus import generate
+from protege.datasets import BuildSpec, SplitSpec, build_dataset, export_openai, load_meta
+from protege.datasets.dedupe import dedupe, normalize_text
+from protege.datasets.rows import DatasetRow
+from protege.datasets.split import assign_splits
+from protege.errors import DatasetInputError, UsageError
+
+
+def row(source_id: str, text: str) -> DatasetRow:
+    return DatasetRow(
+        source_id=source_id,
+        messages=[{"role": "system", "content": "x"}, {"role": "user", "content": text}],
+        production="{}",
+    )
+
+
+def corpus_texts(n: int, seed: int) -> list[str]:
+    return [g.to_row()["text"] for g in generate(n, seed=seed)]
+
+
+def test_dedupe_drops_exact_and_near_duplicates_and_keeps_distinct_documents() -> None:
+    texts = corpus_texts(40, seed=7)
+    rows = [row(f"s{i}", text) for i, text in enumerate(texts)]
+    rows.append(row("exact", "  " + texts[3].upper() + "\n"))  # same after normalization
+    words = texts[5].split(" ")
+    words[len(words) // 2] = "CHANGED"
+    rows.append(row("near", " ".join(words)))  # one word of hundreds changed
+    result = dedupe(rows, threshold=0.8)
+    assert (result.exact, result.near) == (1, 1)
+    assert [r.source_id for r in result.kept] == [f"s{i}" for i in range(40)]
+    # Generated documents of the same kind share a template, yet none is a near-duplicate.
+    assert dedupe(rows[:40], threshold=0.8).near == 0
+
+
+def test_near_duplicate_threshold_is_respected() -> None:
+    base = corpus_texts(1, seed=3)[0]
+    words = base.split(" ")
+    # Change every fourth word: word 3-gram Jaccard falls far below 0.9.
+    edited = " ".join(w if i % 4 else "zz" for i, w in enumerate(words))
+    pair = [row("a", base), row("b", edited)]
+    assert dedupe(pair, threshold=0.9).near == 0
+    assert dedupe(pair, threshold=0.05).near == 1
+    with pytest.raises(ValueError, match="threshold"):
+        dedupe(pair, threshold=0)
+
+
+def test_normalize_text() -> None:
+    assert normalize_text("  Payoff\n\n  AMOUNT\t$5 ") == "payoff amount $5"
+
+
+def test_split_is_stable_when_rows_are_added() -> None:
+    rows = [row(f"s{i}", f"text {i}") for i in range(200)]
+    assign_splits(rows, SplitSpec(test=0.2, seed=1))
+    before = {r.source_id: r.split for r in rows}
+    test_share = sum(r.split == "test" for r in rows) / len(rows)
+    assert 0.1 < test_share < 0.3
+    more = [row(f"s{i}", f"text {i}") for i in range(400)][::-1]
+    assign_splits(more, SplitSpec(test=0.2, seed=1))
+    assert {r.source_id: r.split for r in more if r.source_id in before} == before
+    assign_splits(more, SplitSpec(test=0.2, seed=2))
+    assert {r.source_id: r.split for r in more if r.source_id in before} != before
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [("test=2", "[0, 1)"), ("tset=0.2", "expected"), ("test=x", "number"), ("seed", "expected")],
+)
+def test_split_spec_errors(text: str, problem: str) -> None:
+    with pytest.raises(UsageError, match=problem.replace("[", r"\[").replace(")", r"\)")):
+        SplitSpec.parse(text)
+
+
+def test_split_spec_parse() -> None:
+    assert SplitSpec.parse("test=0.25,seed=7") == SplitSpec(test=0.25, seed=7)
+    assert SplitSpec.parse("seed=3") == SplitSpec(test=0.0, seed=3)
+
+
+def test_file_build_is_deterministic_and_atomic(tmp_path: Path) -> None:
+    source = tmp_path / "sources.jsonl"
+    write_jsonl(source, (g.to_row() for g in generate(30, seed=4)))
+    spec = BuildSpec(name="f", file=source, dedupe=True, split=SplitSpec(test=0.3, seed=1))
+    first = build_dataset(spec)
+    assert first.meta["labels"]["verified"] == 30  # a contract file's expected is verified
+    with pytest.raises(UsageError, match="--force"):
+        build_dataset(spec)
+    spec.force = True
+    second = build_dataset(spec)
+    assert second.meta["content_hash"] == first.meta["content_hash"]
+    assert load_meta("f")["content_hash"] == first.meta["content_hash"]
+    out = tmp_path / "openai.jsonl"
+    with out.open("w") as handle:
+        assert export_openai("f", handle, "test") == first.meta["counts"]["test"]
+    assert all(set(json.loads(line)) == {"messages"} for line in out.open())
+
+    # A bad file: every bad line is named, and the existing dataset is left as it was.
+    lines = source.read_text().splitlines()
+    lines[2] = "{broken"
+    lines[5] = json.dumps({**json.loads(lines[5]), "kind": "fax"})
+    source.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DatasetInputError) as info:
+        build_dataset(spec)
+    assert [line for line, _ in info.value.problems] == [3, 6]
+    assert "kind" in info.value.problems[1][1]
+    assert load_meta("f")["content_hash"] == first.meta["content_hash"]
+
+
+def test_sample_fraction_is_stable(tmp_path: Path) -> None:
+    source = tmp_path / "sources.jsonl"
+    write_jsonl(source, (g.to_row() for g in generate(100, seed=4)))
+    half = build_dataset(BuildSpec(name="half", file=source, sample=0.5))
+    assert 30 < half.meta["counts"]["sampled"] < 70
+    again = build_dataset(BuildSpec(name="half2", file=source, sample=0.5))
+    assert again.meta["content_hash"] == half.meta["content_hash"]
+    with pytest.raises(UsageError, match="sample"):
+        build_dataset(BuildSpec(name="none", file=source, sample=0.0))
