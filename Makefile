@@ -59,6 +59,7 @@ bench: $(WEIGHTS_STAMP)
 	$(BIN)/protege models pull gemma-3-270m
 	$(BIN)/python bench/train_throughput.py --model gemma-3-270m
 	$(BIN)/python bench/gateway_overhead.py
+	$(BIN)/python bench/dataset_build.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
