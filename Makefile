@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 WEIGHTS_STAMP := $(VENV)/.weights
 DEMO   := out/demo
 
-.PHONY: demo test test-all lint bench clean
+.PHONY: demo recipe test test-all lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,21 @@ demo: $(WEIGHTS_STAMP)
 	$(BIN)/protege eval --data $(DEMO)/test.jsonl --concurrency 8 \
 		--model tuned=$(DEMO)/adapter --model zero-shot=gemma-3-270m --model regex \
 		--targets error=0.09,p50_ms=200,cost_per_1m=5 --out $(DEMO)/eval
+
+## recipe: the README's full recipe: train the default model on 2,000 generated sources (seed 1)
+## and evaluate it on 500 of seed 2 against the zero-shot base model and regex. Minutes on a
+## CUDA GPU (train.device=auto picks it); ~6 h on a 2-core CPU without AMX.
+RECIPE := out/recipe
+recipe: $(WEIGHTS_STAMP)
+	mkdir -p $(RECIPE)
+	$(BIN)/protege corpus generate --n 2000 --seed 1 --out $(RECIPE)/train.jsonl
+	$(BIN)/protege corpus generate --n 500 --seed 2 --out $(RECIPE)/test.jsonl
+	$(BIN)/protege models pull gemma-3-270m
+	$(BIN)/protege train --config configs/liability/gemma-3-270m_lora.yaml \
+		data.train=$(RECIPE)/train.jsonl output_dir=$(RECIPE)/adapter
+	$(BIN)/protege eval --data $(RECIPE)/test.jsonl --concurrency 8 \
+		--model tuned=$(RECIPE)/adapter --model zero-shot=gemma-3-270m --model regex \
+		--targets error=0.09,p50_ms=200,cost_per_1m=5 --out $(RECIPE)/eval
 
 ## test: the fast suite (slow model tests excluded).
 test: $(STAMP)

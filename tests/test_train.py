@@ -442,3 +442,18 @@ def test_cpu_bf16_detection_reads_the_flags(
     assert provenance.cpu_has_native_bf16() is False
     cpuinfo.write_text("flags\t\t: fpu avx2 avx512f avx512_bf16 amx_tile\n")
     assert provenance.cpu_has_native_bf16() is True
+
+
+def test_device_setting(tiny_model: Path, train_file: Path, tmp_path: Path) -> None:
+    """auto picks the CPU here (no GPU); cuda without one, or a typo, is a clear error."""
+    from protege.errors import UsageError
+    from protege.models.device import resolve_device
+
+    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    with pytest.raises(UsageError, match="use auto, cpu"):
+        resolve_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(UsageError, match="no CUDA device"):
+            resolve_device("cuda")
+    with pytest.raises(ConfigError, match="train.device"):
+        tiny_config(tiny_model, train_file, tmp_path / "run", "train.device=gpu")

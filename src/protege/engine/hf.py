@@ -85,8 +85,11 @@ class HFPredictor:
         threads: int | None = None,
         constrain: bool = True,
         grammar: bool = True,
+        device: str = "auto",
     ) -> None:
         import torch
+
+        from protege.models.device import resolve_device
 
         if threads:
             torch.set_num_threads(threads)
@@ -105,6 +108,8 @@ class HFPredictor:
         else:
             self.tokenizer = load_tokenizer(spec)
             self.model = load_model(spec)
+        self.device = resolve_device(device)
+        self.model.to(self.device)
         self.model.eval()
         self.max_new_tokens = max_new_tokens
         self.tokenizer.padding_side = "left"
@@ -125,7 +130,7 @@ class HFPredictor:
         from protege.engine.vocab import output_vocabulary
 
         ids = output_vocabulary(self.tokenizer, self.stop_ids)
-        self.vocab = torch.tensor(ids, dtype=torch.long)
+        self.vocab = torch.tensor(ids, dtype=torch.long, device=self.device)
         weight = self.model.get_output_embeddings().weight
         self.head = weight.detach()[self.vocab].clone().contiguous()
 
@@ -163,7 +168,9 @@ class HFPredictor:
             add_special_tokens=False,
         )
         with torch.inference_mode():
-            generated = self._greedy(encoded["input_ids"], encoded["attention_mask"])
+            generated = self._greedy(
+                encoded["input_ids"].to(self.device), encoded["attention_mask"].to(self.device)
+            )
         wall_ms = (time.perf_counter() - wall) * 1000
         cpu_each = (time.process_time() - cpu) / len(batch)
         results = []

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from protege.errors import ConfigError
+from protege.models.device import DEVICE_PATTERN
 from protege.models.registry import BASE_MODELS
 
 # LoRA on every linear layer of a Gemma/Llama-style block: attention and MLP projections.
@@ -66,6 +67,8 @@ class LoopConfig(_Strict):
     save_every: int = Field(50, ge=1)
     seed: int = 1
     threads: int | None = Field(None, ge=1)
+    # auto: a CUDA GPU when torch sees one, else the CPU (see protege.models.device)
+    device: str = Field("auto", pattern=DEVICE_PATTERN)
 
 
 class TrainConfig(_Strict):

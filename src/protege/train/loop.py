@@ -17,11 +17,11 @@ import math
 import random
 import time
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from protege.models.device import autocast, native_bf16, resolve_device
 from protege.prompts import LIABILITY_PROMPT
 from protege.provenance import git_commit, library_versions, machine, peak_rss_mb
 from protege.train.checkpoint import load_checkpoint, save_checkpoint
@@ -66,7 +66,9 @@ def completion_loss(model: PeftModel, batch: dict[str, torch.Tensor], bf16: bool
     import torch.nn.functional as F
 
     base: Any = model.get_base_model()  # the CausalLM, with LoRA layers injected in place
-    with _autocast(bf16):
+    device = base.lm_head.weight.device
+    batch = {key: value.to(device) for key, value in batch.items()}
+    with autocast(device, bf16):
         hidden = base.model(
             input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]
         ).last_hidden_state
@@ -80,17 +82,12 @@ def completion_loss(model: PeftModel, batch: dict[str, torch.Tensor], bf16: bool
     return F.cross_entropy(logits, labels[keep])
 
 
-def use_bf16_autocast(setting: bool | str) -> bool:
-    """The ``autocast_bf16`` setting resolved: "auto" means on where the CPU has native bf16."""
-    from protege.provenance import cpu_has_native_bf16
-
-    return cpu_has_native_bf16() if setting == "auto" else bool(setting)
-
-
-def _autocast(bf16: bool) -> AbstractContextManager[Any]:
+def use_bf16_autocast(setting: bool | str, device: torch.device | None = None) -> bool:
+    """The ``autocast_bf16`` setting resolved: "auto" means on where the device (the CPU by
+    default) multiplies bf16 in hardware."""
     import torch
 
-    return torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else nullcontext()
+    return native_bf16(device or torch.device("cpu")) if setting == "auto" else bool(setting)
 
 
 def _dataset_hash(path: Path) -> str | None:
@@ -127,14 +124,15 @@ def validation_loss(
     """Mean answer-token loss over the validation examples."""
     import torch
 
+    base: Any = model.get_base_model()
+    device = base.lm_head.weight.device
+    bf16 = use_bf16_autocast(config.train.autocast_bf16, device)
     model.eval()
     total, count = 0.0, 0
     with torch.no_grad():
         for start in range(0, len(val), config.train.batch_size):
             chunk = val[start : start + config.train.batch_size]
-            loss = completion_loss(
-                model, collate(chunk, pad_id), use_bf16_autocast(config.train.autocast_bf16)
-            )
+            loss = completion_loss(model, collate(chunk, pad_id), bf16)
             total += loss.item() * len(chunk)
             count += len(chunk)
     model.train()
@@ -168,6 +166,8 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
             task_type="CAUSAL_LM",
         ),
     )
+    device = resolve_device(config.train.device)
+    model.to(device)
     if config.train.gradient_checkpointing:
         # non-reentrant checkpointing works with frozen inputs (the embeddings need no grad)
         base: Any = model.get_base_model()
@@ -181,7 +181,7 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
         params, lr=config.optim.lr, weight_decay=config.optim.weight_decay
     )
     loop = config.train
-    bf16 = use_bf16_autocast(loop.autocast_bf16)
+    bf16 = use_bf16_autocast(loop.autocast_bf16, device)
     micro_per_epoch = math.ceil(len(train_set) / loop.batch_size)
     total_steps = loop.max_steps or max(
         1, math.ceil(micro_per_epoch * loop.epochs / loop.grad_accum)
@@ -242,7 +242,7 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
             save_checkpoint(output, model, optimizer, scheduler, step, history)
             yield TrainEvent("checkpoint", step, total_steps, message=str(output / "checkpoint"))
     history["seconds"] += time.perf_counter() - started
-    meta = _meta(config, train_rows, train_set, val_set, history, tokenizer)
+    meta = _meta(config, train_rows, train_set, val_set, history, tokenizer, device, bf16)
     model.save_pretrained(str(output))
     (output / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
     yield TrainEvent(
@@ -257,7 +257,11 @@ def _meta(
     val_set: list[TokenizedExample],
     history: dict[str, Any],
     tokenizer: Any,
+    device: torch.device,
+    bf16: bool,
 ) -> dict[str, Any]:
+    import torch
+
     from protege.models.registry import BASE_MODELS, resolve
 
     seconds = history["seconds"]
@@ -284,8 +288,14 @@ def _meta(
             "tokens": history["tokens"],
             "tokens_per_s": round(history["tokens"] / seconds, 1) if seconds else None,
             "peak_rss_mb": round(peak_rss_mb(), 1),
+            "peak_gpu_mb": (
+                round(torch.cuda.max_memory_allocated(device) / 2**20, 1)
+                if device.type == "cuda"
+                else None
+            ),
         },
-        "precision": "bf16-autocast" if use_bf16_autocast(config.train.autocast_bf16) else "fp32",
+        "device": str(device),
+        "precision": "bf16-autocast" if bf16 else "fp32",
         "git_commit": git_commit(),
         "versions": library_versions(),
         "machine": machine(),
