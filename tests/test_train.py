@@ -455,5 +455,5 @@ def test_device_setting(tiny_model: Path, train_file: Path, tmp_path: Path) -> N
     if not torch.cuda.is_available():
         with pytest.raises(UsageError, match="no CUDA device"):
             resolve_device("cuda")
-    with pytest.raises(ConfigError, match="train.device"):
+    with pytest.raises(ConfigError, match=r"train\.device"):
         tiny_config(tiny_model, train_file, tmp_path / "run", "train.device=gpu")

@@ -11,8 +11,8 @@ import re
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
-from protege.errors import UsageError
 from protege import provenance
+from protege.errors import UsageError
 
 if TYPE_CHECKING:
     import torch
