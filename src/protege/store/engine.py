@@ -82,7 +82,7 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def _json_text(value: Any) -> str:
+def json_text(value: Any) -> str:
     # orjson instead of the standard library for the JSON columns: the log writer encodes every
     # request and response once more here, and stdlib json was ~7 % of its time under load.
     # Reading uses orjson too (``json_deserializer``): a dataset build decodes 100k rows.
@@ -95,7 +95,7 @@ def create_store_engine(url: URL, lock_timeout_s: float) -> Engine:
         engine = create_engine(
             url,
             connect_args={"timeout": lock_timeout_s, "check_same_thread": False},
-            json_serializer=_json_text,
+            json_serializer=json_text,
             json_deserializer=orjson.loads,
         )
         event.listen(engine, "connect", _sqlite_connect)
@@ -104,7 +104,7 @@ def create_store_engine(url: URL, lock_timeout_s: float) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,  # after a server restart, replace dead pooled connections quietly
-        json_serializer=_json_text,
+        json_serializer=json_text,
         json_deserializer=orjson.loads,
         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
     )

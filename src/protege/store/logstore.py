@@ -14,21 +14,21 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
-from sqlalchemy import Table, and_, case, func, or_, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, case, func, or_, select, text
 
 from protege.errors import CallNotFoundError, StoreError
 from protege.store.engine import (
     WRITE_OPTION,
     create_store_engine,
+    json_text,
     redact,
     resolve_url,
     sqlite_path,
     translated_errors,
 )
 from protege.store.query import CallFilter, CallStats, ModelStats
-from protege.store.record import FIELD_NAMES, LoggedCall
-from protege.store.schema import applied_migrations, apply_migrations, call_tags, calls
+from protege.store.record import LoggedCall, as_utc
+from protege.store.schema import applied_migrations, apply_migrations, calls
 
 # PostgreSQL advisory-lock key that serializes migrations across processes: any fixed 64-bit
 # number works, as long as nothing else in the database uses it; derived from a name for that.
@@ -61,6 +61,7 @@ class LogStore:
             path.parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_store_engine(parsed, lock_timeout_s)
         self._write = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._insert_calls, self._insert_tags = _insert_statements(self.backend)
         try:
             self.applied_now = self._migrate()
         except BaseException:
@@ -90,32 +91,35 @@ class LogStore:
         with translated_errors(self.url, "reading migrations"), self.engine.connect() as conn:
             return applied_migrations(conn)
 
-    def _insert(self, table: Table) -> Any:
-        dialect = postgresql if self.backend == "postgresql" else sqlite
-        return dialect.insert(table).on_conflict_do_nothing()
-
     def insert_many(self, records: Iterable[LoggedCall]) -> int:
         """Insert calls in one transaction; return how many were new.
 
         Idempotent by id: a call whose id is already stored (or repeated in ``records``) is
-        skipped, so replaying a spool segment twice stores each call once.
+        skipped, so replaying a spool segment twice stores each call once. Tags are inserted
+        the same idempotent way, so a call stored before keeps its own.
+
+        This is the log writer's hot path, so it runs one driver-level ``executemany`` per table
+        (``INSERT OR IGNORE`` / ``ON CONFLICT DO NOTHING``) with values converted here, instead
+        of a compiled SQLAlchemy insert with ``RETURNING``: see ``bench/results`` and
+        docs/capture.md for what that did to the gateway's tail latency.
         """
-        rows: dict[str, dict[str, Any]] = {}
+        rows: dict[str, LoggedCall] = {}
         for record in records:
-            rows.setdefault(record.id, {name: getattr(record, name) for name in FIELD_NAMES})
+            rows.setdefault(record.id, record)
         if not rows:
             return 0
+        sqlite_ts = self.backend == "sqlite"
+        call_rows = [_call_values(record, sqlite_ts) for record in rows.values()]
+        tag_rows = [
+            (record.id, str(key), str(value))
+            for record in rows.values()
+            for key, value in record.tags.items()
+        ]
         with translated_errors(self.url, "inserting calls"), self._write.begin() as conn:
-            statement = self._insert(calls).returning(calls.c.id)
-            inserted = set(conn.execute(statement, list(rows.values())).scalars())
-            tag_rows = [
-                {"call_id": call_id, "key": key, "value": value}
-                for call_id in inserted
-                for key, value in rows[call_id]["tags"].items()
-            ]
+            new = conn.exec_driver_sql(self._insert_calls, call_rows).rowcount
             if tag_rows:
-                conn.execute(self._insert(call_tags), tag_rows)
-        return len(inserted)
+                conn.exec_driver_sql(self._insert_tags, tag_rows)
+        return max(int(new), 0)
 
     def get(self, call_id: str) -> LoggedCall:
         """The call with this id; raises CallNotFoundError."""
@@ -221,3 +225,58 @@ class LogStore:
             out.write(json.dumps(call.to_dict(), ensure_ascii=False) + "\n")
             written += 1
         return written
+
+
+_CALL_COLUMNS = tuple(column.name for column in calls.columns)
+_JSON_COLUMNS = frozenset({"request", "response", "tags"})
+
+
+def _insert_statements(backend: str) -> tuple[str, str]:
+    """Driver-level idempotent inserts of one call and one tag row, in the backend's dialect."""
+    columns = ", ".join(_CALL_COLUMNS)
+    if backend == "postgresql":
+        values = ", ".join("%s::jsonb" if c in _JSON_COLUMNS else "%s" for c in _CALL_COLUMNS)
+        return (
+            f"INSERT INTO calls ({columns}) VALUES ({values}) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO call_tags (call_id, key, value) VALUES (%s, %s, %s) "
+            "ON CONFLICT DO NOTHING",
+        )
+    values = ", ".join("?" for _ in _CALL_COLUMNS)
+    return (
+        f"INSERT OR IGNORE INTO calls ({columns}) VALUES ({values})",
+        "INSERT OR IGNORE INTO call_tags (call_id, key, value) VALUES (?, ?, ?)",
+    )
+
+
+def _call_values(record: LoggedCall, sqlite_ts: bool) -> tuple[Any, ...]:
+    """One call's column values as the driver takes them, converted exactly as the SQLAlchemy
+    column types would: JSON as text (SQL NULL for a missing response), ``ts`` in UTC (on
+    SQLite the same fixed-width text SQLAlchemy writes, so text order stays time order)."""
+    ts = as_utc(record.ts)
+    return (
+        record.id,
+        ts.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite_ts else ts,
+        record.model_requested,
+        record.upstream,
+        json_text(record.request),
+        None if record.response is None else json_text(record.response),
+        record.status,
+        record.error,
+        record.latency_ms,
+        record.ttft_ms,
+        record.prompt_tokens,
+        record.completion_tokens,
+        record.cost_usd,
+        json_text(record.tags),
+        record.prompt_id,
+        record.prompt_version,
+        bool(record.cache_hit),
+    )
+
+
+# _call_values lists the columns by hand (a loop over names cost 4x as much): keep them in step.
+assert _CALL_COLUMNS == (
+    "id", "ts", "model_requested", "upstream", "request", "response", "status", "error",
+    "latency_ms", "ttft_ms", "prompt_tokens", "completion_tokens", "cost_usd", "tags",
+    "prompt_id", "prompt_version", "cache_hit",
+), _CALL_COLUMNS  # fmt: skip
