@@ -123,3 +123,30 @@ def test_sample_fraction_is_stable(tmp_path: Path) -> None:
     assert again.meta["content_hash"] == half.meta["content_hash"]
     with pytest.raises(UsageError, match="sample"):
         build_dataset(BuildSpec(name="none", file=source, sample=0.0))
+
+
+def test_nothing_selected_is_a_clear_error(tmp_path: Path) -> None:
+    from protege.store import CallFilter, LogStore
+
+    store = f"sqlite:///{tmp_path / 'logs.db'}"
+    LogStore(store).close()
+    spec = BuildSpec(name="empty", logs=CallFilter(model="nope"), store_url=store)
+    with pytest.raises(UsageError, match="no rows"):
+        build_dataset(spec)
+    assert not (tmp_path / "protege-home" / "datasets" / "empty").exists()
+
+
+def test_calls_without_answers_need_a_relabel(tmp_path: Path) -> None:
+    from protege.store import CallFilter, LoggedCall, LogStore
+
+    store = f"sqlite:///{tmp_path / 'logs.db'}"
+    failed = LoggedCall(
+        model_requested="gpt-4o",
+        upstream="http://x/v1",
+        request={"messages": [{"role": "user", "content": "hi"}]},
+        status="timeout",
+    )
+    with LogStore(store) as log_store:
+        log_store.insert_many([failed])
+    with pytest.raises(UsageError, match="--relabel"):
+        build_dataset(BuildSpec(name="x", logs=CallFilter(), store_url=store))

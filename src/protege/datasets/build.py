@@ -76,6 +76,12 @@ def build_dataset(spec: BuildSpec, progress: Progress | None = None) -> BuildRes
     counts: dict[str, int] = {}
 
     rows, source = _select(spec)
+    if not rows:
+        where = "the file" if spec.file is not None else "the store"
+        raise UsageError(
+            f"no rows: nothing in {where} matches (with --from-logs, check the filters with "
+            "`protege logs list` and the same options)"
+        )
     counts["selected"] = len(rows)
     report("select", len(rows), len(rows))
 
@@ -132,6 +138,11 @@ def build_dataset(spec: BuildSpec, progress: Progress | None = None) -> BuildRes
     unlabelled = [row for row in rows if row.label is None]
     rows = [row for row in rows if row.label is not None]
     counts["no_answer"] = len(unlabelled)
+    if not rows:
+        raise UsageError(
+            f"none of the {counts['selected']} selected row(s) has an answer to train on (their "
+            "calls failed, or were not logged with a response); relabel them with --relabel MODEL"
+        )
     assign_splits(rows, spec.split)
     counts["train"] = sum(row.split == "train" for row in rows)
     counts["test"] = len(rows) - counts["train"]
