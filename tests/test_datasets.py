@@ -50,7 +50,7 @@ def test_near_duplicate_threshold_is_respected() -> None:
     pair = [row("a", base), row("b", edited)]
     assert dedupe(pair, threshold=0.9).near == 0
     assert dedupe(pair, threshold=0.05).near == 1
-    with pytest.raises(ValueError, match="threshold"):
+    with pytest.raises(UsageError, match="threshold"):
         dedupe(pair, threshold=0)
 
 
@@ -82,7 +82,7 @@ def test_split_spec_errors(text: str, problem: str) -> None:
 
 def test_split_spec_parse() -> None:
     assert SplitSpec.parse("test=0.25,seed=7") == SplitSpec(test=0.25, seed=7)
-    assert SplitSpec.parse("seed=3") == SplitSpec(test=0.0, seed=3)
+    assert SplitSpec.parse("seed=3") == SplitSpec(test=0.2, seed=3)
 
 
 def test_file_build_is_deterministic_and_atomic(tmp_path: Path) -> None:
@@ -150,3 +150,49 @@ def test_calls_without_answers_need_a_relabel(tmp_path: Path) -> None:
         log_store.insert_many([failed])
     with pytest.raises(UsageError, match="--relabel"):
         build_dataset(BuildSpec(name="x", logs=CallFilter(), store_url=store))
+
+
+def test_exported_calls_with_number_tags_build(tmp_path: Path) -> None:
+    """Calls from `protege logs export` may carry numbers as tags: they become text."""
+    from protege.store import LoggedCall
+
+    call = LoggedCall(
+        model_requested="gpt-4o",
+        upstream="http://x/v1",
+        request={"messages": [{"role": "user", "content": "payoff 5.00"}], "temperature": 0.5},
+        response={"choices": [{"message": {"role": "assistant", "content": "{}"}}]},
+        tags={"source_id": 7, "score": 0.5},  # type: ignore[dict-item]
+    )
+    path = tmp_path / "calls.jsonl"
+    path.write_text(json.dumps(call.to_dict()) + "\n")
+    result = build_dataset(BuildSpec(name="calls", file=path))
+    row = json.loads((result.path / "rows.jsonl").read_text())
+    assert row["metadata"]["id"] == "7" and row["metadata"]["tags"]["score"] == "0.5"
+
+
+def test_bad_threshold_is_a_usage_error(tmp_path: Path) -> None:
+    source = tmp_path / "sources.jsonl"
+    write_jsonl(source, (g.to_row() for g in generate(3, seed=4)))
+    with pytest.raises(UsageError, match="near-threshold"):
+        build_dataset(BuildSpec(name="t", file=source, dedupe=True, near_threshold=0))
+
+
+def test_a_failed_replace_keeps_the_old_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "sources.jsonl"
+    write_jsonl(source, (g.to_row() for g in generate(10, seed=4)))
+    first = build_dataset(BuildSpec(name="keep", file=source))
+    real_rename = Path.rename
+
+    def failing_rename(self: Path, target: Path) -> Path:
+        if self.name.startswith(".build-"):
+            raise OSError(28, "No space left on device")
+        return real_rename(self, target)
+
+    with monkeypatch.context() as patch, pytest.raises(OSError):
+        patch.setattr(Path, "rename", failing_rename)
+        build_dataset(BuildSpec(name="keep", file=source, force=True, sample=0.5))
+    assert load_meta("keep")["content_hash"] == first.meta["content_hash"]
+    leftovers = [p.name for p in first.path.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []

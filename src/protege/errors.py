@@ -13,7 +13,8 @@ The tree::
     │   ├── StoreUnavailableError    the store cannot be reached or is locked (retry later)
     │   └── CallNotFoundError        no logged call has that id
     ├── SpoolError               the durable log spool cannot take a record (disk, size cap, closed)
-    └── DatasetInputError        dataset inputs with problems; lists every bad line at once
+    ├── DatasetInputError        dataset inputs with problems; lists every bad line at once
+    └── RelabelError             relabel requests failed after retries (re-run to resume)
 
 Each exception carries the context a user needs to fix the problem: which file, which line,
 which key. Messages say what is wrong *and* what to do about it.
@@ -108,3 +109,8 @@ class DatasetInputError(ProtegeError):
         more = len(shown) - self.MAX_SHOWN
         text = "; ".join(shown[: self.MAX_SHOWN]) + (f"; ... and {more} more" if more > 0 else "")
         super().__init__(f"{path}: {len(problems)} bad line(s), nothing was written: {text}")
+
+
+class RelabelError(ProtegeError):
+    """Some relabel requests failed after their retries; the answers that did arrive are cached,
+    so running the same build again sends only the rest."""

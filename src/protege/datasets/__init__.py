@@ -6,7 +6,7 @@
 prompt versions, seed, and the production/relabel/verified agreement table).
 """
 
-from protege.datasets.build import BuildResult, BuildSpec, RelabelFailedError, build_dataset
+from protege.datasets.build import BuildResult, BuildSpec, build_dataset
 from protege.datasets.catalog import (
     dataset_dir,
     dataset_stats,
@@ -22,7 +22,6 @@ from protege.datasets.split import SplitSpec
 __all__ = [
     "BuildResult",
     "BuildSpec",
-    "RelabelFailedError",
     "RelabelSettings",
     "SplitSpec",
     "build_dataset",

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from protege.datasets.relabel import RelabelSettings, relabel_rows
 from protege.datasets.rows import DatasetRow, iter_rows_from_calls, rows_from_file
 from protege.datasets.split import SplitSpec, assign_splits, sampled
 from protege.datasets.verify import agreement, apply_verified, load_verified_records
-from protege.errors import UsageError
+from protege.errors import RelabelError, UsageError
 
 if TYPE_CHECKING:  # SQLAlchemy loads only for builds from logs
     from protege.store import CallFilter
@@ -59,10 +60,6 @@ class BuildResult:
     meta: dict[str, Any]
 
 
-class RelabelFailedError(UsageError):
-    """Some relabel requests failed after retries; the answers that arrived are cached."""
-
-
 def build_dataset(spec: BuildSpec, progress: Progress | None = None) -> BuildResult:
     """Build the dataset ``spec.name``; raises ``ProtegeError`` subclasses on bad input."""
     report = progress or (lambda _stage, _done, _total: None)
@@ -73,6 +70,8 @@ def build_dataset(spec: BuildSpec, progress: Progress | None = None) -> BuildRes
         )
     if not 0.0 < spec.sample <= 1.0:
         raise UsageError(f"--sample must be in (0, 1], got {spec.sample}")
+    if not 0.0 < spec.near_threshold <= 1.0:
+        raise UsageError(f"--near-threshold must be in (0, 1], got {spec.near_threshold}")
     counts: dict[str, int] = {}
 
     rows, source = _select(spec)
@@ -96,8 +95,11 @@ def build_dataset(spec: BuildSpec, progress: Progress | None = None) -> BuildRes
 
     dedupe_meta: dict[str, Any] | None = None
     if spec.dedupe:
-        # Verified rows go first, so a duplicate group keeps the copy a human checked.
-        order = sorted(range(len(rows)), key=lambda i: (rows[i].verified is None, i))
+        # Verified rows go first, then rows with an answer, so a duplicate group keeps the copy
+        # a human checked, and never trades an answered call for a failed one.
+        order = sorted(
+            range(len(rows)), key=lambda i: (rows[i].verified is None, rows[i].label is None, i)
+        )
         result = dedupe([rows[i] for i in order], threshold=spec.near_threshold)
         kept_ids = {id(row) for row in result.kept}
         rows = [row for row in rows if id(row) in kept_ids]
@@ -120,7 +122,7 @@ def build_dataset(spec: BuildSpec, progress: Progress | None = None) -> BuildRes
             lambda done, total: report("relabel", done, total),
         )
         if stats.failed:
-            raise RelabelFailedError(
+            raise RelabelError(
                 f"{stats.failed} of {len(rows)} relabel request(s) to {spec.relabel.base_url} "
                 f"(model {spec.relabel.model}) failed after {spec.relabel.max_retries} retries; "
                 f"the {stats.cached + stats.sent} answers received are saved, so re-running the "
@@ -131,6 +133,7 @@ def build_dataset(spec: BuildSpec, progress: Progress | None = None) -> BuildRes
             "model": spec.relabel.model,
             "base_url": spec.relabel.base_url,
             "temperature": spec.relabel.temperature,
+            "cache": str(relabel_cache_path(spec.name)),
             "from_cache": stats.cached,
             "sent": stats.sent,
         }
@@ -205,6 +208,7 @@ def _file_facts(path: Path | None, records: int | None) -> dict[str, Any]:
 def _write_atomically(target: Path, rows: list[DatasetRow], meta: dict[str, Any]) -> Path:
     home = datasets_home()
     tmp = Path(tempfile.mkdtemp(prefix=f".build-{target.name}-", dir=home))
+    old: Path | None = None
     try:
         digest = hashlib.sha256()
         with (tmp / "rows.jsonl").open("wb") as handle:
@@ -220,21 +224,34 @@ def _write_atomically(target: Path, rows: list[DatasetRow], meta: dict[str, Any]
             handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
+        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a dataset is as shared as any dir
         if target.exists():
             # Two renames: the old dataset moves aside whole, the new one takes its name.
-            old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=home))
-            old.rmdir()
+            old = home / f".old-{target.name}-{os.getpid()}-{time.monotonic_ns()}"
             target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(target)
-        fd = os.open(home, os.O_RDONLY)
-        try:
-            os.fsync(fd)  # make the rename itself durable
-        finally:
-            os.close(fd)
+        tmp.rename(target)
+        _fsync_directory(home)  # make the rename itself durable
     except BaseException:
+        if old is not None and not target.exists():
+            old.rename(target)  # the new one never took its place: put the old one back
+            old = None
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -51,8 +51,9 @@ def relabel_cache_path(name: str) -> Path:
 def resolve(name_or_path: str | Path) -> Path:
     """A dataset directory from a name or a path; raises InputFileError if there is none."""
     path = Path(name_or_path)
-    if not (path / "meta.json").is_file() and _NAME.match(str(name_or_path)):
-        path = datasets_home() / str(name_or_path)
+    named = datasets_home() / str(name_or_path)
+    if _NAME.match(str(name_or_path)) and (named / "meta.json").is_file():
+        path = named  # a dataset's name wins over a same-named directory here
     if not (path / "meta.json").is_file() or not (path / "rows.jsonl").is_file():
         raise InputFileError(
             path, "not a dataset (no meta.json and rows.jsonl); see `protege dataset list`"
@@ -88,7 +89,9 @@ def list_datasets() -> list[DatasetInfo]:
     """Every dataset under the protege home, by name."""
     infos = []
     for path in sorted(datasets_home().iterdir()):
-        if path.name.startswith(".") or not (path / "meta.json").is_file():
+        if path.name.startswith(".") or not (path / "rows.jsonl").is_file():
+            continue
+        if not (path / "meta.json").is_file():
             continue
         meta = load_meta(path)
         counts = meta.get("counts", {})

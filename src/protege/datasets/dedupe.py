@@ -23,16 +23,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from protege.datasets.rows import DatasetRow
+from protege.errors import UsageError
 
 NUM_PERM = 64
 FIND_AT_THRESHOLD = 0.98  # least chance that a pair exactly at the threshold is compared
 SHINGLE = 3  # words per shingle: short enough that one changed number touches only 3 shingles
 
-# Fixed odd 64-bit multipliers and offsets for the 64 hash functions (from a seeded generator,
-# written once so the dedupe never depends on numpy's generator changing across versions).
-_GEN = np.random.Generator(np.random.PCG64(20261127))
-_A = _GEN.integers(1, 1 << 62, NUM_PERM, dtype=np.uint64) | np.uint64(1)
-_B = _GEN.integers(0, 1 << 62, NUM_PERM, dtype=np.uint64)
+
+def _constant(name: str, i: int) -> int:
+    """A fixed 62-bit number derived from a name: the same on every machine and every numpy."""
+    return int.from_bytes(hashlib.blake2b(f"{name}{i}".encode(), digest_size=8).digest()) >> 2
+
+
+# The 64 hash functions a*x + b: odd multipliers and offsets, fixed forever, because changing
+# them would change which rows a rebuild drops, and so the content hash.
+_A = np.array([_constant("a", i) | 1 for i in range(NUM_PERM)], dtype=np.uint64)
+_B = np.array([_constant("b", i) for i in range(NUM_PERM)], dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ def dedupe(
 ) -> DedupeResult:
     """Keep the first row of each group of duplicates, in the given order."""
     if not 0.0 < threshold <= 1.0:
-        raise ValueError(f"near-duplicate threshold must be in (0, 1], got {threshold}")
+        raise UsageError(f"near-duplicate threshold must be in (0, 1], got {threshold}")
     seen: set[bytes] = set()
     word_hashes = _WordHashes()
     bands, width = banding(threshold)

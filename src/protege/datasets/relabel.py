@@ -49,9 +49,13 @@ class RelabelStats:
     errors: list[str] = field(default_factory=list)
 
 
-def cache_key(model: str, messages: Sequence[dict[str, Any]]) -> str:
-    """The identity of one relabel request: the model and the exact messages."""
-    payload = json.dumps({"model": model, "messages": list(messages)}, sort_keys=True)
+def cache_key(settings: RelabelSettings, messages: Sequence[dict[str, Any]]) -> str:
+    """The identity of one relabel request: the model, its temperature and the exact messages
+    (not the endpoint: the same model behind another URL gives the same answer)."""
+    payload = json.dumps(
+        {"model": settings.model, "temperature": settings.temperature, "messages": list(messages)},
+        sort_keys=True,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -83,14 +87,14 @@ def relabel_rows(
     """
     cache = load_cache(cache_path)
     stats = RelabelStats()
-    todo: list[tuple[str, DatasetRow]] = []
+    todo: dict[str, list[DatasetRow]] = {}  # rows with the same messages share one request
     for row in rows:
-        key = cache_key(settings.model, row.messages)
+        key = cache_key(settings, row.messages)
         if key in cache:
             row.relabel = cache[key]
             stats.cached += 1
         else:
-            todo.append((key, row))
+            todo.setdefault(key, []).append(row)
     if todo:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         asyncio.run(_send_all(todo, settings, cache_path, stats, progress))
@@ -98,7 +102,7 @@ def relabel_rows(
 
 
 async def _send_all(
-    todo: list[tuple[str, DatasetRow]],
+    todo: dict[str, list[DatasetRow]],
     settings: RelabelSettings,
     cache_path: Path,
     stats: RelabelStats,
@@ -117,8 +121,9 @@ async def _send_all(
 
     with cache_path.open("a", encoding="utf-8") as cache_file:
 
-        async def one(key: str, row: DatasetRow) -> None:
+        async def one(key: str, group: list[DatasetRow]) -> None:
             nonlocal finished
+            row = group[0]
             async with gate:
                 try:
                     answer = await client.chat.completions.create(
@@ -130,12 +135,13 @@ async def _send_all(
                     if content is None:
                         raise ValueError("the answer has no message content")
                 except (OpenAIError, ValueError) as exc:
-                    stats.failed += 1
+                    stats.failed += len(group)
                     if len(stats.errors) < 5:
                         stats.errors.append(f"{row.source_id}: {type(exc).__name__}: {exc}")
                 else:
-                    row.relabel = content
-                    stats.sent += 1
+                    for member in group:
+                        member.relabel = content
+                    stats.sent += len(group)
                     # One line per answer, flushed: what arrived survives any later failure.
                     cache_file.write(json.dumps({"key": key, "output": content}) + "\n")
                     cache_file.flush()
@@ -144,6 +150,6 @@ async def _send_all(
                     progress(finished, len(todo))
 
         try:
-            await asyncio.gather(*(one(key, row) for key, row in todo))
+            await asyncio.gather(*(one(key, group) for key, group in todo.items()))
         finally:
             await client.close()

@@ -102,14 +102,16 @@ def row_from_call(call: LoggedCall) -> DatasetRow | None:
     if not isinstance(messages, list) or not messages:
         return None
     answer = answer_text(call.response) if call.status == "ok" else None
+    # Tags are text in the store; a file of exported calls may carry numbers: text them too.
+    tags = {str(key): str(value) for key, value in call.tags.items()}
     return DatasetRow(
-        source_id=call.tags.get(SOURCE_TAG) or call.id,
+        source_id=tags.get(SOURCE_TAG) or call.id,
         messages=[dict(m) for m in messages if isinstance(m, dict)],
         production=answer,
         log_id=call.id,
         prompt_id=call.prompt_id,
         prompt_version=call.prompt_version,
-        tags=dict(call.tags),
+        tags=tags,
     )
 
 

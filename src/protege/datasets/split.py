@@ -19,7 +19,7 @@ from protege.errors import UsageError
 class SplitSpec:
     """The share of source ids that go to test, and the seed of the hash."""
 
-    test: float = 0.0
+    test: float = 0.2  # as the command line's default, test=0.2,seed=1
     seed: int = 1
 
     @classmethod
@@ -32,7 +32,9 @@ class SplitSpec:
                 raise UsageError(f"--split: expected test=FRACTION,seed=N, got {text!r}")
             values[key.strip()] = value.strip()
         try:
-            spec = cls(test=float(values.get("test", 0.0)), seed=int(values.get("seed", 1)))
+            spec = cls(
+                test=float(values.get("test", cls.test)), seed=int(values.get("seed", cls.seed))
+            )
         except ValueError:
             raise UsageError(
                 f"--split: test must be a number and seed an integer, got {text!r}"
