@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -196,3 +197,32 @@ def test_a_failed_replace_keeps_the_old_dataset(
     assert load_meta("keep")["content_hash"] == first.meta["content_hash"]
     leftovers = [p.name for p in first.path.parent.iterdir() if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_build_from_logs_on_both_stores(store_url: str, make_call: Any) -> None:
+    """The same filtered build from a SQLite file and from PostgreSQL: tags and status select,
+    and every row of one document lands on one side of the split."""
+    from protege.store import CallFilter, LogStore
+
+    calls = [
+        make_call(i, tags={"source_id": f"doc-{i % 6}", "app": "loans" if i % 4 else "cards"})
+        for i in range(12)
+    ]
+    calls.append(make_call(99, status="error", response=None, tags={"app": "loans"}))
+    with LogStore(store_url) as store:
+        store.insert_many(calls)
+    where = CallFilter(tags={"app": "loans"}, status="ok")
+    result = build_dataset(
+        BuildSpec(name="both", logs=where, store_url=store_url, dedupe=True, force=True)
+    )
+    counts = result.meta["counts"]
+    assert counts["selected"] == 9  # 12 calls, 3 of them cards; the failed call not ok
+    assert counts["rows"] == counts["after_dedupe"] == 9  # every prompt text differs
+    assert result.meta["source"]["query"]["tags"] == {"app": "loans"}
+    rows = [json.loads(line) for line in (result.path / "rows.jsonl").open()]
+    assert {row["metadata"]["id"] for row in rows} <= {f"doc-{i}" for i in range(6)}
+    # Rows of one document share a split, whatever the store.
+    sides: dict[str, set[str]] = {}
+    for row in rows:
+        sides.setdefault(row["metadata"]["id"], set()).add(row["metadata"]["split"])
+    assert all(len(side) == 1 for side in sides.values())
