@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from protege.contract import write_jsonl
+from protege.contract import Source, write_jsonl
 from protege.corpus import generate
 from protege.datasets import BuildSpec, SplitSpec, build_dataset, export_openai, load_meta
 from protege.datasets.dedupe import dedupe, normalize_text
@@ -226,3 +226,45 @@ def test_build_from_logs_on_both_stores(store_url: str, make_call: Any) -> None:
     for row in rows:
         sides.setdefault(row["metadata"]["id"], set()).add(row["metadata"]["split"])
     assert all(len(side) == 1 for side in sides.values())
+
+
+def test_build_prints_counts_and_the_agreement_table(tmp_path: Path) -> None:
+    """Without --json the build prints its counts and the per-key agreement table."""
+    from typer.testing import CliRunner
+
+    from protege.cli import app
+    from protege.prompts import render_messages, target_text
+    from protege.store import LoggedCall
+
+    sources = list(generate(4, seed=9))
+    calls, verified = [], []
+    for item in sources:
+        row = item.to_row()
+        wrong = {**item.expected.to_json_dict(), "account_last4": "0000"}
+        calls.append(
+            LoggedCall(
+                model_requested="gpt-4o",
+                upstream="http://x/v1",
+                request={"messages": render_messages(Source.model_validate(row))},
+                response={"choices": [{"message": {"content": json.dumps(wrong)}}]},
+                tags={"source_id": item.id},
+            ).to_dict()
+        )
+        verified.append({"id": item.id, "expected": json.loads(target_text(item.expected))})
+    calls_file, verified_file = tmp_path / "calls.jsonl", tmp_path / "verified.jsonl"
+    calls_file.write_text("".join(json.dumps(c) + "\n" for c in calls))
+    verified_file.write_text("".join(json.dumps(v) + "\n" for v in verified))
+    result = CliRunner().invoke(
+        app,
+        ["dataset", "build", "shown", "--from-file", str(calls_file), "--verified",
+         str(verified_file)],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Agreement per key" in result.stdout and "production = verified (n=4)" in result.stdout
+    line = next(x for x in result.stdout.splitlines() if "account_last4" in x)
+    assert "0.0 %" in line and "100.0 %" not in line  # production got every account wrong
+    balance = next(x for x in result.stdout.splitlines() if "current_balance" in x)
+    assert "100.0 %" in balance  # and every balance right
+    stats = CliRunner().invoke(app, ["dataset", "stats", "shown"], env={"COLUMNS": "200"})
+    assert stats.exit_code == 0 and "label verified" in stats.stdout
