@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from protege.cli.logs import MODEL, PROMPT_VERSION, SINCE, STORE, TAG, UNTIL, call_filter
+from protege.cli.logs import AS_JSON, MODEL, PROMPT_VERSION, SINCE, STORE, TAG, UNTIL, call_filter
 from protege.cli.render import console, err_console, pct, print_json
 from protege.contract.record import RECORD_KEYS
 from protege.errors import UsageError
@@ -22,7 +22,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-AS_JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
 GATEWAY_URL = "http://127.0.0.1:8100/v1"  # `protege gateway`'s default address
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from protege import __version__
 from protege.datasets.catalog import dataset_dir, datasets_home, relabel_cache_path
@@ -28,9 +28,8 @@ from protege.datasets.rows import DatasetRow, iter_rows_from_calls, rows_from_fi
 from protege.datasets.split import SplitSpec, assign_splits, sampled
 from protege.datasets.verify import agreement, apply_verified, load_verified_records
 from protege.errors import RelabelError, UsageError
-
-if TYPE_CHECKING:  # SQLAlchemy loads only for builds from logs
-    from protege.store import CallFilter
+from protege.store import CallFilter, LogStore
+from protege.store.spool import fsync_directory
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -115,10 +114,11 @@ def build_dataset(spec: BuildSpec, progress: Progress | None = None) -> BuildRes
 
     relabel_meta: dict[str, Any] | None = None
     if spec.relabel is not None:
+        cache = relabel_cache_path(spec.name)
         stats = relabel_rows(
             rows,
             spec.relabel,
-            relabel_cache_path(spec.name),
+            cache,
             lambda done, total: report("relabel", done, total),
         )
         if stats.failed:
@@ -133,7 +133,7 @@ def build_dataset(spec: BuildSpec, progress: Progress | None = None) -> BuildRes
             "model": spec.relabel.model,
             "base_url": spec.relabel.base_url,
             "temperature": spec.relabel.temperature,
-            "cache": str(relabel_cache_path(spec.name)),
+            "cache": str(cache),
             "from_cache": stats.cached,
             "sent": stats.sent,
         }
@@ -180,8 +180,6 @@ def _select(spec: BuildSpec) -> tuple[list[DatasetRow], dict[str, Any]]:
         raise UsageError("give exactly one of --from-logs and --from-file")
     if spec.file is not None:
         return rows_from_file(spec.file), {"kind": "file", **_file_facts(spec.file, None)}
-    from protege.store import LogStore
-
     assert spec.logs is not None  # checked above: exactly one source
     with LogStore(spec.store_url, must_exist=spec.store_url is not None) as store:
         rows = list(iter_rows_from_calls(store.iter_calls(spec.logs)))
@@ -230,7 +228,7 @@ def _write_atomically(target: Path, rows: list[DatasetRow], meta: dict[str, Any]
             old = home / f".old-{target.name}-{os.getpid()}-{time.monotonic_ns()}"
             target.rename(old)
         tmp.rename(target)
-        _fsync_directory(home)  # make the rename itself durable
+        fsync_directory(home)  # make the rename itself durable
     except BaseException:
         if old is not None and not target.exists():
             old.rename(target)  # the new one never took its place: put the old one back
@@ -247,11 +245,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

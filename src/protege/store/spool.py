@@ -64,8 +64,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _fsync_directory(directory: Path) -> None:
-    # A new file's name lives in the directory: without this, a power cut can lose the file.
+def fsync_directory(directory: Path) -> None:
+    """fsync a directory: a new or renamed file's name lives there, and without this a power
+    cut can lose it."""
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -163,7 +164,7 @@ class Spool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             os.rename(temporary, path)
-            _fsync_directory(self.directory)
+            fsync_directory(self.directory)
         except OSError as exc:
             os.close(fd)
             temporary.unlink(missing_ok=True)

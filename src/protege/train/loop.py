@@ -92,10 +92,11 @@ def use_bf16_autocast(setting: bool | str, device: torch.device | None = None) -
 
 def _dataset_hash(path: Path) -> str | None:
     """The ``content_hash`` of a dataset directory (None for a JSONL file)."""
-    meta = path / "meta.json"
-    if not meta.is_file():
+    from protege.datasets import load_meta
+
+    if not (path / "meta.json").is_file():  # a JSONL file, or bare rows.jsonl without meta
         return None
-    value = json.loads(meta.read_text(encoding="utf-8")).get("content_hash")
+    value = load_meta(path).get("content_hash")
     return str(value) if value is not None else None
 
 
