@@ -42,17 +42,21 @@ demo: $(WEIGHTS_STAMP)
 		--targets error=0.09,p50_ms=200,cost_per_1m=5 --out $(DEMO)/eval
 
 ## recipe: the README's full recipe: train the default model on 2,000 generated sources (seed 1)
-## and evaluate it on 500 of seed 2 against the zero-shot base model and regex. Minutes on a
-## CUDA GPU (train.device=auto picks it); ~6 h on a 2-core CPU without AMX.
+## for 3 epochs and evaluate it on 500 of seed 2 against the zero-shot base model and regex.
+## ~5 minutes on an H200 (train.device=auto picks a CUDA GPU) with
+##   make recipe RECIPE_TRAIN="train.batch_size=16 train.grad_accum=1 train.gradient_checkpointing=false" RECIPE_CONCURRENCY=32
+## (the same optimizer steps in one batch each); ~18 h on a 2-core CPU without AMX.
 RECIPE := out/recipe
+RECIPE_TRAIN ?=
+RECIPE_CONCURRENCY ?= 8
 recipe: $(WEIGHTS_STAMP)
 	mkdir -p $(RECIPE)
 	$(BIN)/protege corpus generate --n 2000 --seed 1 --out $(RECIPE)/train.jsonl
 	$(BIN)/protege corpus generate --n 500 --seed 2 --out $(RECIPE)/test.jsonl
 	$(BIN)/protege models pull gemma-3-270m
 	$(BIN)/protege train --config configs/liability/gemma-3-270m_lora.yaml \
-		data.train=$(RECIPE)/train.jsonl output_dir=$(RECIPE)/adapter
-	$(BIN)/protege eval --data $(RECIPE)/test.jsonl --concurrency 8 \
+		data.train=$(RECIPE)/train.jsonl output_dir=$(RECIPE)/adapter $(RECIPE_TRAIN)
+	$(BIN)/protege eval --data $(RECIPE)/test.jsonl --concurrency $(RECIPE_CONCURRENCY) \
 		--model tuned=$(RECIPE)/adapter --model zero-shot=gemma-3-270m --model regex \
 		--targets error=0.09,p50_ms=200,cost_per_1m=5 --out $(RECIPE)/eval
 
