@@ -115,7 +115,17 @@ class FastPath:
                 response = await self.gateway.chat_completions(Request(scope, receive))
             except Exception as exc:
                 response = error_response(500, f"internal gateway error: {exc!r}", "server_error")
-            await response(scope, receive, send)
+            if type(response) is Response:  # what Response.__call__ sends, without its layers
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": response.status_code,
+                        "headers": response.raw_headers,
+                    }
+                )
+                await send({"type": "http.response.body", "body": response.body})
+            else:  # a stream
+                await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
 

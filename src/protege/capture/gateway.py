@@ -22,8 +22,9 @@ from typing import Any, NamedTuple
 
 import aiohttp
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
+from yarl import URL
 
 from protege.capture.cache import ResponseCache, cache_key, wants_cache
 from protege.capture.calls import (
@@ -77,6 +78,25 @@ def _as_envelope(status: int, data: bytes) -> bytes:
     return error_body(f"upstream answered HTTP {status}: {text}", "upstream_error", code=None)
 
 
+class Target(NamedTuple):
+    """A route's upstream endpoint and timeouts, built once instead of per request (a URL
+    string is parsed by aiohttp on every call). With the raw body read and response send of
+    the hot path, this took the gateway from a median 2,400 to 2,900 req/s at full load
+    (three interleaved runs each, docs/capture.md)."""
+
+    url: URL
+    timeout: aiohttp.ClientTimeout  # the whole answer
+    stream_timeout: aiohttp.ClientTimeout  # a stream may run long: each read is bounded
+
+
+def _target(route: Route) -> Target:
+    return Target(
+        URL(f"{route.upstream}/chat/completions"),
+        aiohttp.ClientTimeout(total=route.timeout_s),
+        aiohttp.ClientTimeout(total=None, sock_connect=route.timeout_s, sock_read=route.timeout_s),
+    )
+
+
 class Gateway:
     """The gateway's state: routes, the HTTP session, the log writer, cache and metrics."""
 
@@ -101,6 +121,7 @@ class Gateway:
         self._batch: list[LoggedCall] = []  # records of this event-loop turn, not yet written
         self._batch_done: asyncio.Future[None] | None = None
         self._keys = {r.model: os.environ[r.api_key_env] for r in config.routes if r.api_key_env}
+        self._targets = {r.model: _target(r) for r in config.routes}
 
     async def start(self) -> None:
         """Open the upstream session and the log writer (replaying what a crash left)."""
@@ -184,7 +205,13 @@ class Gateway:
                 code="request_too_large",
             )
         chunks, size = [], 0
-        async for chunk in request.stream():
+        more = True
+        while more:  # the ASGI messages themselves: Starlette's request.stream() costs more
+            message = await request.receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            chunk = message.get("body", b"")
+            more = message.get("more_body", False)
             size += len(chunk)
             if size > limit:
                 raise RequestProblem(
@@ -280,20 +307,13 @@ class Gateway:
         """Send the request to one route: (response, body read unless it is a stream to relay),
         or why the route failed."""
         assert self.session is not None
-        # A stream may run long: bound the wait for each read, not the whole answer.
-        timeout = (
-            aiohttp.ClientTimeout(
-                total=None, sock_connect=route.timeout_s, sock_read=route.timeout_s
-            )
-            if stream
-            else aiohttp.ClientTimeout(total=route.timeout_s)
-        )
+        target = self._targets[route.model]
         try:
             upstream = await self.session.post(
-                f"{route.upstream}/chat/completions",
+                target.url,
                 data=self._payload(route, body, raw),
                 headers=self._headers(route, request),
-                timeout=timeout,
+                timeout=target.stream_timeout if stream else target.timeout,
             )
             if stream and upstream.status == 200:
                 return upstream, None
