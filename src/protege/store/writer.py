@@ -299,11 +299,13 @@ class LogWriter:
         if first is None:
             return []
         items = [first]
-        deadline = time.monotonic() + self._linger_s
+        # Sleep through the linger, then take what came. Waiting on the queue instead wakes this
+        # thread at every put, and each wake-up takes the GIL from the submitting thread.
+        if self._linger_s > 0 and self._queue.qsize() < self._batch_size:
+            time.sleep(self._linger_s)
         while len(items) < self._batch_size:
-            left = deadline - time.monotonic()
             try:
-                item = self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait()
+                item = self._queue.get_nowait()
             except queue.Empty:
                 break
             if item is None:
