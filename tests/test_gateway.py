@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,6 +41,12 @@ def gateway(upstream: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "fallbacks": ["gpt-4o"],
         },
         {"model": "slowpoke", "upstream": upstream, "upstream_model": "slow", "timeout_s": 0.5},
+        {
+            "model": "staller",
+            "upstream": upstream,
+            "upstream_model": "stall-stream",
+            "timeout_s": 0.5,
+        },
     ]
     config.write_text(
         json.dumps(
@@ -124,6 +131,40 @@ def test_streaming_call_is_relayed_and_logged_whole(gateway: tuple[str, str]) ->
     assert call.response["choices"][0]["message"]["content"] == "echo: stream me please"
     assert call.response["choices"][0]["finish_reason"] == "stop"
     assert call.completion_tokens == 5 and call.ttft_ms is not None
+
+
+def test_a_stream_that_stalls_ends_and_is_logged_as_broken(gateway: tuple[str, str]) -> None:
+    url, store = gateway
+    stream = client(url).chat.completions.create(
+        model="staller",
+        messages=[{"role": "user", "content": "stall"}],
+        stream=True,
+        extra_headers={"X-Protege-Tags": "case=stall"},
+    )
+    started = time.monotonic()
+    chunks = list(stream)  # the relay gives up 0.5 s after the first chunk; the upstream: 3 s
+    assert time.monotonic() - started < 2.5
+    assert [c.choices[0].delta.content for c in chunks] == ["half"]
+    [call] = logged(store, tagged("stall"))
+    assert call.status == "error" and "upstream stream broke" in (call.error or "")
+    assert call.response is not None
+    assert call.response["choices"][0]["message"]["content"] == "half"
+
+
+def test_a_stream_whose_upstream_does_not_answer_in_time_is_a_504(
+    gateway: tuple[str, str],
+) -> None:
+    url, store = gateway
+    status, body = post(
+        f"{url}/chat/completions",
+        json.dumps(
+            {"model": "slowpoke", "messages": [{"role": "user", "content": "x"}], "stream": True}
+        ).encode(),
+        headers={"X-Protege-Tags": "case=slow-stream"},
+    )
+    assert status == 504 and body["error"]["type"] == "timeout"
+    [call] = logged(store, tagged("slow-stream"))
+    assert call.status == "timeout"
 
 
 def test_upstream_errors_keep_their_status_in_the_openai_envelope(gateway: tuple[str, str]) -> None:
@@ -221,7 +262,7 @@ def test_bad_tag_header_and_unknown_paths_get_envelopes(gateway: tuple[str, str]
 def test_models_health_and_metrics(gateway: tuple[str, str]) -> None:
     url, _ = gateway
     names = [m.id for m in client(url).models.list()]
-    assert names == ["gpt-4o", "teapot", "plain-500", "primary", "slowpoke"]
+    assert names == ["gpt-4o", "teapot", "plain-500", "primary", "slowpoke", "staller"]
     status, raw = get(url.replace("/v1", "/healthz"))
     assert status == 200 and json.loads(raw)["status"] == "ok"
     client(url).chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "m"}])

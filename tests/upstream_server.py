@@ -92,6 +92,8 @@ async def completions(request: Request) -> Response:
     if model == "slow":
         await asyncio.sleep(3)
     text = _answer(body)
+    if model == "stall-stream":  # the first chunk, then nothing for 3 s
+        return StreamingResponse(_stalled(model), media_type="text/event-stream")
     if body.get("stream"):
         return StreamingResponse(_stream(model, text, body), media_type="text/event-stream")
     return JSONResponse(
@@ -110,6 +112,19 @@ async def completions(request: Request) -> Response:
             "usage": USAGE,
         }
     )
+
+
+async def _stalled(model: str):  # type: ignore[no-untyped-def]
+    first = {
+        "id": "chatcmpl-upstream",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": model,
+        "choices": [{"index": 0, "delta": {"content": "half"}, "finish_reason": None}],
+    }
+    yield f"data: {json.dumps(first)}\n\n".encode()
+    await asyncio.sleep(3)
+    yield b"data: [DONE]\n\n"
 
 
 async def _stream(model: str, text: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]

@@ -1,10 +1,12 @@
 """The capture gateway: an OpenAI-compatible ASGI app that forwards chat completions to their
 upstream and logs every call without blocking it.
 
-Hot path, chosen by measurement (``../shared/bench-anchors.md``): Starlette on uvicorn (uvloop,
-httptools) with one pooled ``aiohttp`` session; the request body is forwarded as the bytes the
-client sent unless the route renames the model; logging is one ``LogWriter.submit`` (an in-memory
-queue, plus one spool write with ``write_ahead``), never a database round trip.
+Hot path, chosen by measurement (``../shared/bench-anchors.md``, docs/capture.md): uvicorn
+(uvloop, httptools) serving a raw ASGI fast path for this endpoint, and one pooled ``pyreqwest``
+client (Rust's reqwest: the HTTP work happens outside the interpreter; aiohttp cost over half of
+the gateway's CPU per request). The request body is forwarded as the bytes the client sent
+unless the route renames the model; logging is one ``LogWriter.submit`` (one spool write with
+``write_ahead``, and an in-memory queue), never a database round trip.
 
 Errors: every error answer is the OpenAI envelope ``{"error": {message, type, param, code}}``.
 Upstream errors keep their status code; a timeout or refused connection tries the route's
@@ -18,13 +20,16 @@ import contextlib
 import os
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any, NamedTuple
 
-import aiohttp
 import orjson
+from pyreqwest.client import Client, ClientBuilder
+from pyreqwest.exceptions import RequestError
+from pyreqwest.request import StreamRequest
+from pyreqwest.response import Response as UpstreamResponse
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
-from yarl import URL
 
 from protege.capture.cache import ResponseCache, cache_key, wants_cache
 from protege.capture.calls import (
@@ -79,22 +84,27 @@ def _as_envelope(status: int, data: bytes) -> bytes:
 
 
 class Target(NamedTuple):
-    """A route's upstream endpoint and timeouts, built once instead of per request (a URL
-    string is parsed by aiohttp on every call). With the raw body read and response send of
-    the hot path, this took the gateway from a median 2,400 to 2,900 req/s at full load
-    (three interleaved runs each, docs/capture.md)."""
+    """A route's upstream endpoint and timeout, built once instead of per request."""
 
-    url: URL
-    timeout: aiohttp.ClientTimeout  # the whole answer
-    stream_timeout: aiohttp.ClientTimeout  # a stream may run long: each read is bounded
+    url: str
+    timeout: timedelta  # the whole answer; a stream's wait for each chunk
+    timeout_s: float
 
 
 def _target(route: Route) -> Target:
     return Target(
-        URL(f"{route.upstream}/chat/completions"),
-        aiohttp.ClientTimeout(total=route.timeout_s),
-        aiohttp.ClientTimeout(total=None, sock_connect=route.timeout_s, sock_read=route.timeout_s),
+        f"{route.upstream}/chat/completions",
+        timedelta(seconds=route.timeout_s),
+        route.timeout_s,
     )
+
+
+class Upstream(NamedTuple):
+    """A route's answer: its status and body, or for a stream the open response to relay."""
+
+    status: int
+    data: bytes | None  # None: a stream, read through ``stream``
+    stream: tuple[StreamRequest, UpstreamResponse] | None = None
 
 
 class Gateway:
@@ -117,7 +127,7 @@ class Gateway:
             else None
         )
         self.writer: LogWriter | None = None
-        self.session: aiohttp.ClientSession | None = None
+        self.client: Client | None = None
         self._keys = {r.model: os.environ[r.api_key_env] for r in config.routes if r.api_key_env}
         self._targets = {r.model: _target(r) for r in config.routes}
 
@@ -129,17 +139,27 @@ class Gateway:
             max_spool_bytes=self.config.max_spool_bytes,
             write_ahead=self.config.write_ahead,
         )
-        # limit=0: no cap on pooled connections; the upstream's own limits apply.
-        self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=300),
-            auto_decompress=False,
-            skip_auto_headers=("User-Agent",),
+        # The upstream client, chosen by measurement (docs/capture.md): pyreqwest (Rust's
+        # reqwest) does the HTTP work outside the interpreter; with aiohttp, the client was
+        # over half of the gateway's CPU per request. No cap on pooled connections (the
+        # upstream's own limits apply), no redirects, no decompression (bytes pass through),
+        # and no proxy from the environment (as aiohttp's default was).
+        self.client = (
+            ClientBuilder()
+            .max_connections(None)
+            .no_proxy()
+            .follow_redirects(False)
+            .gzip(False)
+            .brotli(False)
+            .zstd(False)
+            .deflate(False)
+            .build()
         )
 
     async def stop(self) -> None:
         """Close the session and flush the writer into the store (or the spool)."""
-        if self.session is not None:
-            await self.session.close()
+        if self.client is not None:
+            await self.client.close()
         if self.writer is not None:
             await asyncio.to_thread(self.writer.close)
 
@@ -282,29 +302,39 @@ class Gateway:
 
     async def _attempt(
         self, route: Route, body: dict[str, Any], raw: bytes, request: Request, stream: bool
-    ) -> tuple[aiohttp.ClientResponse, bytes | None] | Failure:
-        """Send the request to one route: (response, body read unless it is a stream to relay),
-        or why the route failed."""
-        assert self.session is not None
+    ) -> Upstream | Failure:
+        """Send the request to one route: its answer (a stream to relay stays open), or why the
+        route failed."""
+        assert self.client is not None
         target = self._targets[route.model]
+        builder = (
+            self.client.post(target.url)
+            .headers(self._headers(route, request))
+            .body_bytes(self._payload(route, body, raw))
+        )
         try:
-            upstream = await self.session.post(
-                target.url,
-                data=self._payload(route, body, raw),
-                headers=self._headers(route, request),
-                timeout=target.stream_timeout if stream else target.timeout,
-            )
-            if stream and upstream.status == 200:
-                return upstream, None
+            if not stream:
+                answer = await builder.timeout(target.timeout).build().send()
+                return Upstream(answer.status, bytes(await answer.bytes()))
+            # A stream may run long: bound the wait for its headers and for each chunk
+            # (in _relay), not the whole answer.
+            # pyreqwest reads a streamed body ahead up to its buffer limit before it returns the
+            # response (default: waits for 64 KiB or the end); 1 byte: each chunk as it comes,
+            # or a stream's first token would wait for the whole answer.
+            opened = builder.streamed_read_buffer_limit(1).build_streamed()
+            response = await asyncio.wait_for(opened.__aenter__(), target.timeout_s)
+            if response.status == 200:
+                return Upstream(200, None, (opened, response))
             try:
-                return upstream, await upstream.read()
+                data = await asyncio.wait_for(response.body_reader.bytes(), target.timeout_s)
             finally:
-                upstream.release()
-        except TimeoutError:
+                await opened.__aexit__(None, None, None)
+            return Upstream(response.status, bytes(data))
+        except TimeoutError:  # RequestTimeoutError is one too
             return Failure(
                 504, f"upstream {route.upstream} timed out after {route.timeout_s:g} s", "timeout"
             )
-        except aiohttp.ClientError as exc:
+        except RequestError as exc:
             return Failure(502, f"upstream {route.upstream} failed: {exc}", "upstream_error")
 
     async def _forward(
@@ -325,16 +355,16 @@ class Gateway:
             if isinstance(outcome, Failure):
                 failure = outcome
                 continue
-            upstream, data = outcome
-            status = upstream.status
+            status, data = outcome.status, outcome.data
             if status in RETRYABLE and route is not chain[-1]:
                 failure = Failure(
                     status, f"upstream {route.upstream} answered HTTP {status}", "upstream_error"
                 )
                 continue
-            if status == 200 and data is None:
+            if outcome.stream is not None:
                 return StreamingResponse(
-                    self._relay(call, route, upstream, started), media_type="text/event-stream"
+                    self._relay(call, route, outcome.stream, started),
+                    media_type="text/event-stream",
                 )
             if status == 200 and data is not None:
                 try:
@@ -358,22 +388,33 @@ class Gateway:
         return error_response(failure.status, failure.message, failure.kind)
 
     async def _relay(
-        self, call: LoggedCall, route: Route, upstream: aiohttp.ClientResponse, started: float
+        self,
+        call: LoggedCall,
+        route: Route,
+        upstream: tuple[StreamRequest, UpstreamResponse],
+        started: float,
     ) -> AsyncIterator[bytes]:
+        opened, response = upstream
         collector = StreamCollector()
+        reader = response.body_reader
         try:
-            async for data in upstream.content.iter_any():
+            while True:
+                chunk = await asyncio.wait_for(reader.read_chunk(), route.timeout_s)
+                if chunk is None:
+                    break
+                data = bytes(chunk)
                 if call.ttft_ms is None:
                     call.ttft_ms = round((time.perf_counter() - started) * 1000, 3)
                 collector.feed(data)
                 yield data
-        except (TimeoutError, aiohttp.ClientError) as exc:
+        except (TimeoutError, RequestError) as exc:
             call.status, call.error = "error", f"upstream stream broke: {exc!r}"
             self.metrics.error("upstream")
         except asyncio.CancelledError:
             call.status, call.error = "cancelled", "the client went away mid-stream"
             raise
         finally:
-            upstream.release()
+            with contextlib.suppress(Exception):  # closing a broken stream must not hide why
+                await opened.__aexit__(None, None, None)
             call.response = collector.response()
             self._finish(call, route, 200, started)
