@@ -133,7 +133,7 @@ class Gateway:
         self._chains = {r.model: config.chain(r.model) for r in config.routes}  # ~3 % of CPU
 
     async def start(self) -> None:
-        """Open the upstream session and the log writer (replaying what a crash left)."""
+        """Open the upstream client and the log writer (replaying what a crash left)."""
         self.writer = LogWriter.open(
             self.config.store,
             spool_dir=self.config.spool_dir,
@@ -158,7 +158,7 @@ class Gateway:
         )
 
     async def stop(self) -> None:
-        """Close the session and flush the writer into the store (or the spool)."""
+        """Close the upstream client and flush the writer into the store (or the spool)."""
         if self.client is not None:
             await self.client.close()
         if self.writer is not None:

@@ -180,7 +180,7 @@ class LogWriter:
 
     def submit_many(self, records: list[LoggedCall]) -> None:
         """Hand over several records at once: with ``write_ahead``, one spool write for all of
-        them (a gateway groups the calls that finish in the same event-loop turn)."""
+        them."""
         if not records:
             return
         with self._lock:
