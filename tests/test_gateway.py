@@ -14,7 +14,7 @@ import pytest
 
 from protege.store import LoggedCall, LogStore
 
-from servers import eventually, get, post, start_gateway, start_upstream, stop
+from servers import eventually, free_port, get, post, start_gateway, start_upstream, stop
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,7 @@ def gateway(upstream: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     root = tmp_path_factory.mktemp("gw")
     store = f"sqlite:///{root / 'logs.db'}"
     config = root / "gateway.yaml"
+    dead = f"http://127.0.0.1:{free_port()}/v1"
     routes = [
         {"model": "gpt-4o", "upstream": upstream},
         {"model": "teapot", "upstream": upstream},
@@ -47,6 +48,8 @@ def gateway(upstream: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "upstream_model": "stall-stream",
             "timeout_s": 0.5,
         },
+        {"model": "nowhere", "upstream": dead},  # nothing listens there: connection refused
+        {"model": "nowhere-then-ok", "upstream": dead, "fallbacks": ["gpt-4o"]},
     ]
     config.write_text(
         json.dumps(
@@ -167,6 +170,30 @@ def test_a_stream_whose_upstream_does_not_answer_in_time_is_a_504(
     assert call.status == "timeout"
 
 
+def test_an_unreachable_upstream_is_a_502_or_its_fallback_answers(
+    gateway: tuple[str, str],
+) -> None:
+    url, store = gateway
+    body = {"model": "nowhere", "messages": [{"role": "user", "content": "anyone?"}]}
+    status, answer = post(
+        f"{url}/chat/completions",
+        json.dumps(body).encode(),
+        headers={"X-Protege-Tags": "case=refused"},
+    )
+    assert status == 502 and answer["error"]["type"] == "upstream_error"
+    assert "failed" in answer["error"]["message"]
+    [call] = logged(store, tagged("refused"))
+    assert call.status == "error"
+    reply = client(url).chat.completions.create(
+        model="nowhere-then-ok",
+        messages=[{"role": "user", "content": "try the next"}],
+        extra_headers={"X-Protege-Tags": "case=refused-fallback"},
+    )
+    assert reply.choices[0].message.content == "echo: try the next"
+    [call] = logged(store, tagged("refused-fallback"))
+    assert call.status == "ok"
+
+
 def test_upstream_errors_keep_their_status_in_the_openai_envelope(gateway: tuple[str, str]) -> None:
     url, store = gateway
     with pytest.raises(openai.APIStatusError) as info:
@@ -262,7 +289,16 @@ def test_bad_tag_header_and_unknown_paths_get_envelopes(gateway: tuple[str, str]
 def test_models_health_and_metrics(gateway: tuple[str, str]) -> None:
     url, _ = gateway
     names = [m.id for m in client(url).models.list()]
-    assert names == ["gpt-4o", "teapot", "plain-500", "primary", "slowpoke", "staller"]
+    assert names == [
+        "gpt-4o",
+        "teapot",
+        "plain-500",
+        "primary",
+        "slowpoke",
+        "staller",
+        "nowhere",
+        "nowhere-then-ok",
+    ]
     status, raw = get(url.replace("/v1", "/healthz"))
     assert status == 200 and json.loads(raw)["status"] == "ok"
     client(url).chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "m"}])
