@@ -87,8 +87,8 @@ class Target(NamedTuple):
     """A route's upstream endpoint and timeout, built once instead of per request."""
 
     url: str
-    timeout: timedelta  # the whole answer; a stream's wait for each chunk
-    timeout_s: float
+    timeout: timedelta  # for the whole answer (pyreqwest's type)
+    timeout_s: float  # the same, for a stream's headers and each of its chunks (asyncio.wait_for)
 
 
 def _target(route: Route) -> Target:

@@ -176,40 +176,29 @@ class LogWriter:
 
     def submit(self, record: LoggedCall) -> None:
         """Hand over one record. Never blocks on the store; raises SpoolError after ``close``."""
-        self.submit_many([record])
-
-    def submit_many(self, records: list[LoggedCall]) -> None:
-        """Hand over several records at once: with ``write_ahead``, one spool write for all of
-        them."""
-        if not records:
-            return
         with self._lock:
             if self._closed:
                 raise SpoolError(self.spool.directory, "the log writer is closed")
-            self._counts["submitted"] += len(records)
+            self._counts["submitted"] += 1
             segment = None
             if self._write_ahead:
                 try:
-                    segment = self.spool.append(records, in_memory=True)
-                except SpoolError as exc:  # the queue still carries them, as without write-ahead
+                    segment = self.spool.append([record], in_memory=True)
+                except SpoolError as exc:  # the queue still carries it, as without write-ahead
                     self._last_error = str(exc)
-            overflow = []
-            for record in records:
-                try:
-                    self._queue.put_nowait((record, segment))
-                except queue.Full:
-                    overflow.append(record)
-            if not overflow:
+            try:
+                self._queue.put_nowait((record, segment))
                 return
-            self._counts["overflowed"] += len(overflow)
+            except queue.Full:
+                self._counts["overflowed"] += 1
             if segment is not None:
-                # The segment holds them on disk already; replay reads them back from there.
+                # The segment holds it on disk already; replay reads it back from there.
                 self.spool.mark_replay(segment)
                 return
             try:
-                self.spool.append(overflow, in_memory=False)
+                self.spool.append([record], in_memory=False)
             except SpoolError as exc:
-                self._dropped(len(overflow), exc)
+                self._dropped(1, exc)
 
     def flush(self, timeout_s: float = 30.0) -> bool:
         """Wait until every record submitted so far is in the store; False on timeout (or when
