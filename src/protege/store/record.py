@@ -20,6 +20,8 @@ import orjson
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _RANDOM_BITS = 80  # ULID layout: 48 bits of milliseconds, then 80 random bits
 _ID_CHARS = 26  # 130 bits / 5 bits per character; the top two bits are always zero
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]  # every 10-bit value as 2 characters
+_PAIR_SHIFTS = range(5 * (_ID_CHARS - 2), -1, -10)  # 120, 110, ... 0: 13 pairs
 
 _id_lock = threading.Lock()
 _last_ms = 0
@@ -58,8 +60,8 @@ def new_call_id() -> str:
             rand = _rng.getrandbits(_RANDOM_BITS - 1)
         _last_ms, _last_random = ms, rand
     value = (ms << _RANDOM_BITS) | rand
-    chars = [_ALPHABET[(value >> shift) & 31] for shift in range(5 * (_ID_CHARS - 1), -1, -5)]
-    return "".join(chars)
+    # Two characters (10 bits) per lookup: half the steps of one per character.
+    return "".join([_PAIRS[(value >> shift) & 1023] for shift in _PAIR_SHIFTS])
 
 
 def utc_now() -> datetime:
@@ -130,13 +132,15 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def encode_line(call: LoggedCall) -> bytes:
-    """One JSONL line (with its newline). Values JSON cannot encode are written as strings, so a
-    stray object in a request never stops a record from being spooled. orjson: this runs on the
-    request path with ``write_ahead``, and is ~5x faster than the standard library here."""
+    """One JSONL line (with its newline): ``to_dict``'s object, ``ts`` with its UTC offset
+    (``+00:00`` for a call protege timed; a naive ``ts`` is taken as UTC). Values JSON cannot
+    encode are written as strings, so a stray object in a request never stops a record from
+    being spooled. orjson encodes the dataclass itself: this runs on the request path with
+    ``write_ahead``, and building ``to_dict`` first doubled its cost."""
     return orjson.dumps(
-        call.to_dict(),
+        call,
         default=str,
-        option=orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS,
+        option=orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS | orjson.OPT_NAIVE_UTC,
     )
 
 
