@@ -3,7 +3,10 @@ the prompt registry with its CLI."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,8 @@ from typer.testing import CliRunner
 from protege.capture.cache import ResponseCache, cache_key, wants_cache
 from protege.capture.calls import RequestProblem, StreamCollector, parse_tags
 from protege.capture.config import parse_gateway_config
+from protege.capture.gateway import Gateway, read_headers
+from protege.capture.sched import CLIENT_THREAD, is_batch, threads_named
 from protege.cli import app
 from protege.errors import ConfigError
 
@@ -146,3 +151,46 @@ def test_prompts_add_list_show(tmp_path: Path) -> None:
 )
 def test_prompt_and_gateway_commands_fail_cleanly(args: list[str], needle: str) -> None:
     assert_clean_error(runner.invoke(app, args), needle)
+
+
+def test_request_headers_are_read_in_one_pass_and_only_those_used() -> None:
+    raw = [
+        (b"host", b"x"),
+        (b"authorization", b"Bearer sk-1"),
+        (b"x-protege-tags", b"team=loans"),
+        (b"content-length", b"12"),
+    ]
+    assert read_headers(raw) == {
+        b"authorization": "Bearer sk-1",
+        b"x-protege-tags": "team=loans",
+        b"content-length": "12",
+    }
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="SCHED_BATCH is a Linux policy")
+def test_gateway_helper_threads_cannot_preempt_the_event_loop(tmp_path: Path) -> None:
+    config = parse_gateway_config(
+        {
+            "store": f"sqlite:///{tmp_path}/logs.db",
+            "spool_dir": str(tmp_path / "spool"),
+            "routes": [{"model": "a", "upstream": "http://127.0.0.1:9/v1"}],
+        },
+        "gw.yaml",
+    )
+    gateway = Gateway(config)
+
+    async def started() -> None:
+        await gateway.start()
+        try:
+            client_threads = threads_named(CLIENT_THREAD)
+            # Fails if a pyreqwest release renames its runtime thread: update sched.CLIENT_THREAD.
+            assert client_threads, f"no thread named {CLIENT_THREAD!r} after the client started"
+            assert gateway.writer is not None and gateway.writer.thread_id is not None
+            helpers = {*client_threads, gateway.writer.thread_id}
+            assert helpers <= set(gateway.batch_threads)
+            assert all(is_batch(native_id) for native_id in helpers)
+            assert not is_batch(threading.get_native_id())  # the loop itself stays as it was
+        finally:
+            await gateway.stop()
+
+    asyncio.run(started())

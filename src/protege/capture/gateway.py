@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
 from datetime import timedelta
 from typing import Any, NamedTuple
 
@@ -28,8 +29,8 @@ from pyreqwest.client import Client, ClientBuilder
 from pyreqwest.exceptions import RequestError
 from pyreqwest.request import StreamRequest
 from pyreqwest.response import Response as UpstreamResponse
-from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response, StreamingResponse
+from starlette.requests import ClientDisconnect
+from starlette.responses import StreamingResponse
 
 from protege.capture.cache import ResponseCache, cache_key, wants_cache
 from protege.capture.calls import (
@@ -42,12 +43,39 @@ from protege.capture.calls import (
 )
 from protege.capture.config import GatewayConfig, Route
 from protege.capture.metrics import GatewayMetrics
+from protege.capture.sched import CLIENT_THREAD, make_batch, threads_named
 from protege.pricing import PriceTable
 from protege.prompts.registry import parse_prompt_ref
 from protege.store import LogWriter
 from protege.store.record import LoggedCall
 
 JSON = "application/json"
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]  # an ASGI receive callable
+
+# The request headers the gateway reads, picked from the ASGI scope in one pass (ASGI servers
+# hand header names over lowercased). Starlette's Headers object decodes every header again on
+# each lookup.
+HEADERS_READ = frozenset(
+    {
+        b"content-length",
+        b"authorization",
+        b"x-protege-tags",
+        b"x-protege-prompt",
+        b"x-protege-cache",
+    }
+)
+
+
+def read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[bytes, str]:
+    """The headers of ``HEADERS_READ`` found in an ASGI scope's ``headers`` list."""
+    return {name: value.decode("latin-1") for name, value in raw if name in HEADERS_READ}
+
+
+class Answer(NamedTuple):
+    """A complete JSON answer: its status and body (the app sends it as two ASGI messages)."""
+
+    status: int
+    body: bytes
 
 
 class Failure(NamedTuple):
@@ -66,11 +94,11 @@ def error_body(message: str, kind: str, param: str | None = None, code: str | No
     return orjson.dumps({"error": {"message": message, "type": kind, "param": param, "code": code}})
 
 
-def error_response(
+def error_answer(
     status: int, message: str, kind: str, param: str | None = None, code: str | None = None
-) -> Response:
+) -> Answer:
     """An error answer in the OpenAI envelope."""
-    return Response(error_body(message, kind, param, code), status, media_type=JSON)
+    return Answer(status, error_body(message, kind, param, code))
 
 
 def _as_envelope(status: int, data: bytes) -> bytes:
@@ -128,6 +156,7 @@ class Gateway:
         )
         self.writer: LogWriter | None = None
         self.client: Client | None = None
+        self.batch_threads: list[int] = []  # helper threads kept from preempting the loop
         self._keys = {r.model: os.environ[r.api_key_env] for r in config.routes if r.api_key_env}
         self._targets = {r.model: _target(r) for r in config.routes}
         self._chains = {r.model: config.chain(r.model) for r in config.routes}  # ~3 % of CPU
@@ -144,9 +173,11 @@ class Gateway:
         # reqwest) does the HTTP work outside the interpreter; with aiohttp, the client was
         # over half of the gateway's CPU per request. No cap on pooled connections (the
         # upstream's own limits apply), no redirects, no decompression (bytes pass through),
-        # and no proxy from the environment (as aiohttp's default was).
+        # and no proxy from the environment (as aiohttp's default was). Every request body is
+        # JSON: a default header, not a per-request dict.
         self.client = (
             ClientBuilder()
+            .default_headers({"Content-Type": JSON})
             .max_connections(None)
             .no_proxy()
             .follow_redirects(False)
@@ -156,6 +187,16 @@ class Gateway:
             .deflate(False)
             .build()
         )
+        # What is alive now (modules, config, the store's engine) lives as long as the process:
+        # out of the collector's sight, so its full collections only walk what requests leave
+        # behind (gen-2 collections were ~4 % of the loop's CPU under load; docs/capture.md).
+        gc.freeze()
+        # The client's I/O thread and the log writer must not preempt the event loop when they
+        # share its core (protege.capture.sched).
+        helpers = threads_named(CLIENT_THREAD)
+        if self.writer.thread_id is not None:
+            helpers.append(self.writer.thread_id)
+        self.batch_threads = make_batch(helpers)
 
     async def stop(self) -> None:
         """Close the upstream client and flush the writer into the store (or the spool)."""
@@ -166,14 +207,13 @@ class Gateway:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _headers(self, route: Route, request: Request) -> dict[str, str]:
-        headers = {"Content-Type": JSON}
+    def _upstream_headers(self, route: Route, headers: dict[bytes, str]) -> dict[str, str]:
+        # Content-Type is a default header of the client (see start).
         key = self._keys.get(route.model)
         if key is not None:
-            headers["Authorization"] = f"Bearer {key}"
-        elif "authorization" in request.headers:  # no key configured: pass the client's through
-            headers["Authorization"] = request.headers["authorization"]
-        return headers
+            return {"Authorization": f"Bearer {key}"}
+        client_auth = headers.get(b"authorization")  # no key configured: pass the client's on
+        return {"Authorization": client_auth} if client_auth is not None else {}
 
     def _payload(self, route: Route, body: dict[str, Any], raw: bytes) -> bytes:
         if route.upstream_model and route.upstream_model != body["model"]:
@@ -198,9 +238,9 @@ class Gateway:
         except Exception:  # a closed writer at shutdown: the answer still goes out
             self.metrics.error("log_submit")
 
-    async def _read_body(self, request: Request) -> bytes:
+    async def _read_body(self, receive: Receive, headers: dict[bytes, str]) -> bytes:
         limit = self.config.max_body_bytes
-        declared = request.headers.get("content-length")
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise RequestProblem(
                 f"request body of {int(declared):,} bytes exceeds the limit of {limit:,} bytes "
@@ -211,7 +251,7 @@ class Gateway:
         chunks, size = [], 0
         more = True
         while more:  # the ASGI messages themselves: Starlette's request.stream() costs more
-            message = await request.receive()
+            message = await receive()
             if message["type"] == "http.disconnect":
                 raise ClientDisconnect()
             chunk = message.get("body", b"")
@@ -225,15 +265,19 @@ class Gateway:
                     code="request_too_large",
                 )
             chunks.append(chunk)
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
-    # -- endpoints -------------------------------------------------------------------------
+    # -- the endpoint ----------------------------------------------------------------------
 
-    async def chat_completions(self, request: Request) -> Response:
-        """POST /v1/chat/completions."""
+    async def chat_completions(
+        self, raw_headers: Iterable[tuple[bytes, bytes]], receive: Receive
+    ) -> Answer | StreamingResponse:
+        """POST /v1/chat/completions, from the ASGI scope's headers and receive callable: a
+        complete answer, or a stream to relay (an ASGI app of its own)."""
         started = time.perf_counter()
+        headers = read_headers(raw_headers)
         try:
-            raw = await self._read_body(request)
+            raw = await self._read_body(receive, headers)
             try:
                 parsed = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
@@ -249,18 +293,18 @@ class Gateway:
                     code="model_not_found",
                     param="model",
                 )
-            tags = parse_tags(request.headers.get("x-protege-tags"), body.get("metadata"))
+            tags = parse_tags(headers.get(b"x-protege-tags"), body.get("metadata"))
         except RequestProblem as problem:
             self.metrics.error("invalid_request")
             self.metrics.observe("", problem.status, time.perf_counter() - started)
-            return error_response(
+            return error_answer(
                 problem.status,
                 problem.message,
                 "invalid_request_error",
                 problem.param,
                 problem.code,
             )
-        prompt_id, prompt_version = self._prompt(request.headers.get("x-protege-prompt"))
+        prompt_id, prompt_version = self._prompt(headers.get(b"x-protege-prompt"))
         call = LoggedCall(
             model_requested=body["model"],
             upstream=chain[0].upstream,
@@ -270,15 +314,15 @@ class Gateway:
             prompt_version=prompt_version,
         )
         key = None
-        if self.cache is not None and wants_cache(body, request.headers.get("x-protege-cache")):
+        if self.cache is not None and wants_cache(body, headers.get(b"x-protege-cache")):
             key = cache_key(body)
             cached = self.cache.get(key)
             if cached is not None:
                 return self._answer_cached(call, cached, started)
         # a stream is logged when it ends, after its 200 went out
-        return await self._forward(call, chain, body, raw, request, started, key)
+        return await self._forward(call, chain, body, raw, headers, started, key)
 
-    def _answer_cached(self, call: LoggedCall, data: bytes, started: float) -> Response:
+    def _answer_cached(self, call: LoggedCall, data: bytes, started: float) -> Answer:
         response = orjson.loads(data)
         call.response = response
         call.prompt_tokens, call.completion_tokens, _ = usage_of(response)
@@ -287,7 +331,7 @@ class Gateway:
         self.metrics.cache_hits += 1
         self.metrics.observe(call.model_requested, 200, time.perf_counter() - started)
         self._log(call)
-        return Response(data, 200, media_type=JSON)
+        return Answer(200, data)
 
     def _finish(self, call: LoggedCall, route: Route, status: int, started: float) -> None:
         call.upstream = f"{route.upstream} ({route.upstream_model or route.model})"
@@ -302,17 +346,21 @@ class Gateway:
         self._log(call)
 
     async def _attempt(
-        self, route: Route, body: dict[str, Any], raw: bytes, request: Request, stream: bool
+        self,
+        route: Route,
+        body: dict[str, Any],
+        raw: bytes,
+        headers: dict[bytes, str],
+        stream: bool,
     ) -> Upstream | Failure:
         """Send the request to one route: its answer (a stream to relay stays open), or why the
         route failed."""
         assert self.client is not None
         target = self._targets[route.model]
-        builder = (
-            self.client.post(target.url)
-            .headers(self._headers(route, request))
-            .body_bytes(self._payload(route, body, raw))
-        )
+        builder = self.client.post(target.url).body_bytes(self._payload(route, body, raw))
+        extra = self._upstream_headers(route, headers)
+        if extra:
+            builder = builder.headers(extra)
         try:
             if not stream:
                 answer = await builder.timeout(target.timeout).build().send()
@@ -344,15 +392,15 @@ class Gateway:
         chain: list[Route],
         body: dict[str, Any],
         raw: bytes,
-        request: Request,
+        headers: dict[bytes, str],
         started: float,
         key: str | None,
-    ) -> Response:
+    ) -> Answer | StreamingResponse:
         """Try the route and its fallbacks in order; answer, relay or report the failure."""
         stream = bool(body.get("stream"))
         failure = Failure(502, "no upstream answered", "upstream_error")
         for route in chain:
-            outcome = await self._attempt(route, body, raw, request, stream)
+            outcome = await self._attempt(route, body, raw, headers, stream)
             if isinstance(outcome, Failure):
                 failure = outcome
                 continue
@@ -376,17 +424,17 @@ class Gateway:
                     if key is not None and self.cache is not None:
                         self.cache.put(key, data)
                 self._finish(call, route, 200, started)
-                return Response(data, 200, media_type=JSON)
+                return Answer(200, data)
             envelope = _as_envelope(status, data or b"")
             call.status, call.error = "error", envelope.decode("utf-8", "replace")[:1000]
             self.metrics.error("upstream")
             self._finish(call, route, status, started)
-            return Response(envelope, status, media_type=JSON)
+            return Answer(status, envelope)
         call.status = "timeout" if failure.kind == "timeout" else "error"
         call.error = failure.message
         self.metrics.error(failure.kind)
         self._finish(call, chain[-1], failure.status, started)
-        return error_response(failure.status, failure.message, failure.kind)
+        return error_answer(failure.status, failure.message, failure.kind)
 
     async def _relay(
         self,
