@@ -84,6 +84,8 @@ def check_chat_request(body: Any) -> dict[str, Any]:
 def parse_tags(header: str | None, metadata: Any) -> dict[str, str]:
     """Tags from the request's ``metadata`` and the ``X-Protege-Tags: k=v,...`` header (wins)."""
     tags: dict[str, str] = {}
+    if not header and not metadata:  # most calls: no tags, and no parsing
+        return tags
     if isinstance(metadata, dict):
         for key, value in metadata.items():
             if not isinstance(value, str):

@@ -86,7 +86,12 @@ def json_text(value: Any) -> str:
     # orjson instead of the standard library for the JSON columns: the log writer encodes every
     # request and response once more here, and stdlib json was ~7 % of its time under load.
     # Reading uses orjson too (``json_deserializer``): a dataset build decodes 100k rows.
-    return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+    # Non-string keys (a Python caller's logit_bias) take a second, slower pass: decoded JSON
+    # never has them, and the option costs every call.
+    try:
+        return orjson.dumps(value, default=str).decode()
+    except orjson.JSONEncodeError:
+        return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def create_store_engine(url: URL, lock_timeout_s: float) -> Engine:
