@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import orjson
 from pyreqwest.client import Client, ClientBuilder
 from pyreqwest.exceptions import RequestError
+from pyreqwest.http import Url
 from pyreqwest.request import StreamRequest
 from pyreqwest.response import Response as UpstreamResponse
 from starlette.requests import ClientDisconnect
@@ -114,14 +115,14 @@ def _as_envelope(status: int, data: bytes) -> bytes:
 class Target(NamedTuple):
     """A route's upstream endpoint and timeout, built once instead of per request."""
 
-    url: str
+    url: Url  # parsed once: a string is parsed again on every request (~1 us)
     timeout: timedelta  # for the whole answer (pyreqwest's type)
     timeout_s: float  # the same, for a stream's headers and each of its chunks (asyncio.wait_for)
 
 
 def _target(route: Route) -> Target:
     return Target(
-        f"{route.upstream}/chat/completions",
+        Url(f"{route.upstream}/chat/completions"),
         timedelta(seconds=route.timeout_s),
         route.timeout_s,
     )
