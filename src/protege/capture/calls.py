@@ -32,10 +32,25 @@ def _type_name(value: Any) -> str:
     )
 
 
-def _check_type(body: dict[str, Any], key: str, expected: tuple[type, ...], what: str) -> None:
-    if key in body and body[key] is not None:
-        value = body[key]
-        if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+# The parameters whose JSON type is checked, with the types accepted and how to say so. Only
+# keys present are looked up: a request carries a handful of the dozens OpenAI defines.
+_TYPED: dict[str, tuple[tuple[type, ...], str]] = {
+    "model": ((str,), "a string"),
+    "stream": ((bool,), "a boolean"),
+    **{k: ((int, float), "a number") for k in ("temperature", "top_p")},
+    **{k: ((int, float), "a number") for k in ("presence_penalty", "frequency_penalty")},
+    **{k: ((int,), "an integer") for k in ("max_tokens", "max_completion_tokens", "n", "seed")},
+    "metadata": ((dict,), "an object of string values"),
+}
+
+
+def _check_types(body: dict[str, Any]) -> None:
+    for key, value in body.items():
+        rule = _TYPED.get(key)
+        if rule is None or value is None:
+            continue
+        expected, what = rule
+        if not isinstance(value, expected) or (value.__class__ is bool and bool not in expected):
             raise RequestProblem(
                 f"'{key}' must be {what}, got {_type_name(value)}", code="invalid_type", param=key
             )
@@ -51,7 +66,6 @@ def check_chat_request(body: Any) -> dict[str, Any]:
             code="missing_required_parameter",
             param="model",
         )
-    _check_type(body, "model", (str,), "a string")
     if "messages" not in body:
         raise RequestProblem(
             "missing required parameter 'messages': send a list of {role, content} objects",
@@ -72,12 +86,7 @@ def check_chat_request(body: Any) -> dict[str, Any]:
                 code="invalid_type",
                 param=f"messages[{index}]",
             )
-    _check_type(body, "stream", (bool,), "a boolean")
-    for key in ("temperature", "top_p", "presence_penalty", "frequency_penalty"):
-        _check_type(body, key, (int, float), "a number")
-    for key in ("max_tokens", "max_completion_tokens", "n", "seed"):
-        _check_type(body, key, (int,), "an integer")
-    _check_type(body, "metadata", (dict,), "an object of string values")
+    _check_types(body)
     return body
 
 

@@ -161,6 +161,10 @@ class Gateway:
         self._keys = {r.model: os.environ[r.api_key_env] for r in config.routes if r.api_key_env}
         self._targets = {r.model: _target(r) for r in config.routes}
         self._chains = {r.model: config.chain(r.model) for r in config.routes}  # ~3 % of CPU
+        # What a call's record says answered it, and the name its price is looked up by.
+        self._labels = {
+            r.model: f"{r.upstream} ({r.upstream_model or r.model})" for r in config.routes
+        }
 
     async def start(self) -> None:
         """Open the upstream client and the log writer (replaying what a crash left)."""
@@ -335,7 +339,7 @@ class Gateway:
         return Answer(200, data)
 
     def _finish(self, call: LoggedCall, route: Route, status: int, started: float) -> None:
-        call.upstream = f"{route.upstream} ({route.upstream_model or route.model})"
+        call.upstream = self._labels[route.model]
         prompt, completion, cached = usage_of(call.response)
         call.prompt_tokens, call.completion_tokens = prompt, completion
         call.cost_usd = call_cost(

@@ -51,4 +51,7 @@ def gateway_command(
         http="httptools",
         log_level="warning",
         access_log=False,  # one log line per request would cost more than the gateway itself
+        # Nothing reads the client's address, so uvicorn need not rewrite it from
+        # X-Forwarded-For on every request (~1.5 % of the loop's samples under load).
+        proxy_headers=False,
     )
