@@ -12,6 +12,7 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import chain
 from typing import Any, TextIO
 
 from sqlalchemy import and_, case, func, or_, select, text
@@ -122,7 +123,7 @@ class LogStore:
         with translated_errors(self.url, "inserting calls"), self._write.begin() as conn:
             new = 0
             for start in range(0, whole, block):
-                values = tuple(v for row in call_rows[start : start + block] for v in row)
+                values = tuple(chain.from_iterable(call_rows[start : start + block]))
                 new += max(conn.exec_driver_sql(self._insert_call_block, values).rowcount, 0)
             if whole < len(call_rows):
                 new += max(conn.exec_driver_sql(self._insert_calls, call_rows[whole:]).rowcount, 0)
@@ -288,7 +289,7 @@ def _call_values(record: LoggedCall, sqlite_ts: bool) -> tuple[Any, ...]:
         record.prompt_tokens,
         record.completion_tokens,
         record.cost_usd,
-        json_text(record.tags),
+        json_text(record.tags) if record.tags else "{}",
         record.prompt_id,
         record.prompt_version,
         bool(record.cache_hit),

@@ -59,9 +59,11 @@ class Segment:
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    written = os.write(fd, data)  # a regular file takes it all at once but for a full disk
+    if written < len(data):
+        view = memoryview(data)[written:]
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 def fsync_directory(directory: Path) -> None:
@@ -128,7 +130,11 @@ class Spool:
         ``in_memory`` says the caller will hand these records to the store itself and report
         back with ``mark_committed``; otherwise the segment is marked for replay from disk.
         """
-        data = b"".join(encode_line(record) for record in records)
+        data = (
+            encode_line(records[0])  # the gateway's case: one record per call
+            if len(records) == 1
+            else b"".join(encode_line(record) for record in records)
+        )
         with self._lock:
             if self._closed:
                 raise SpoolError(self.directory, "closed")
