@@ -112,21 +112,25 @@ class LogStore:
         if not rows:
             return 0
         sqlite_ts = self.backend == "sqlite"
-        call_rows = [_call_values(record, sqlite_ts) for record in rows.values()]
+        unique = list(rows.values())
         tag_rows = [
             (record.id, str(key), str(value))
-            for record in rows.values()
+            for record in unique
             for key, value in record.tags.items()
         ]
         block = ROWS_PER_STATEMENT
-        whole = len(call_rows) - len(call_rows) % block
         with translated_errors(self.url, "inserting calls"), self._write.begin() as conn:
             new = 0
-            for start in range(0, whole, block):
-                values = tuple(chain.from_iterable(call_rows[start : start + block]))
-                new += max(conn.exec_driver_sql(self._insert_call_block, values).rowcount, 0)
-            if whole < len(call_rows):
-                new += max(conn.exec_driver_sql(self._insert_calls, call_rows[whole:]).rowcount, 0)
+            # Convert a block, insert it, then the next: the driver lets go of the GIL while a
+            # statement runs, so in a gateway a waiting request gets the interpreter after at
+            # most one block's conversion (~0.5 ms), not after the whole batch's.
+            for start in range(0, len(unique), block):
+                part = [_call_values(record, sqlite_ts) for record in unique[start : start + block]]
+                if len(part) == block:
+                    values = tuple(chain.from_iterable(part))
+                    new += max(conn.exec_driver_sql(self._insert_call_block, values).rowcount, 0)
+                else:
+                    new += max(conn.exec_driver_sql(self._insert_calls, part).rowcount, 0)
             if tag_rows:
                 conn.exec_driver_sql(self._insert_tags, tag_rows)
         return max(int(new), 0)
