@@ -16,7 +16,8 @@ from starlette.responses import Response
 from starlette.routing import Route as HttpRoute
 
 from protege.capture.config import GatewayConfig, load_gateway_config
-from protege.capture.gateway import JSON, Answer, Gateway, error_answer
+from protege.capture.gateway import Answer, Gateway, error_answer
+from protege.capture.upstream import JSON
 from protege.errors import ConfigError, InputFileError
 from protege.pricing import PriceTable, load_prices
 from protege.prompts.registry import PromptRegistry

@@ -3,10 +3,10 @@ upstream and logs every call without blocking it.
 
 Hot path, chosen by measurement (``../shared/bench-anchors.md``, docs/capture.md): uvicorn
 (uvloop, httptools) serving a raw ASGI fast path for this endpoint, and one pooled ``pyreqwest``
-client (Rust's reqwest: the HTTP work happens outside the interpreter; aiohttp cost over half of
-the gateway's CPU per request). The request body is forwarded as the bytes the client sent
+client (``protege.capture.upstream``). The request body is forwarded as the bytes the client sent
 unless the route renames the model; logging is one ``LogWriter.submit`` (one spool write with
-``write_ahead``, and an in-memory queue), never a database round trip.
+``write_ahead``, and an in-memory queue), never a database round trip. The client's I/O thread
+and the log writer run as ``SCHED_BATCH`` (``protege.capture.sched``).
 
 Errors: every error answer is the OpenAI envelope ``{"error": {message, type, param, code}}``.
 Upstream errors keep their status code; a timeout or refused connection tries the route's
@@ -21,13 +21,11 @@ import gc
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
-from datetime import timedelta
 from typing import Any, NamedTuple
 
 import orjson
-from pyreqwest.client import Client, ClientBuilder
+from pyreqwest.client import Client
 from pyreqwest.exceptions import RequestError
-from pyreqwest.http import Url
 from pyreqwest.request import StreamRequest
 from pyreqwest.response import Response as UpstreamResponse
 from starlette.requests import ClientDisconnect
@@ -45,12 +43,18 @@ from protege.capture.calls import (
 from protege.capture.config import GatewayConfig, Route
 from protege.capture.metrics import GatewayMetrics
 from protege.capture.sched import CLIENT_THREAD, make_batch, threads_named
+from protege.capture.upstream import (
+    RETRYABLE,
+    Failure,
+    open_client,
+    send,
+    target_for,
+)
 from protege.pricing import PriceTable
 from protege.prompts.registry import parse_prompt_ref
 from protege.store import LogWriter
 from protege.store.record import LoggedCall
 
-JSON = "application/json"
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]  # an ASGI receive callable
 
 # The request headers the gateway reads, picked from the ASGI scope in one pass (ASGI servers
@@ -79,17 +83,6 @@ class Answer(NamedTuple):
     body: bytes
 
 
-class Failure(NamedTuple):
-    """Why a route gave no usable answer: the status to report, a message, the error type."""
-
-    status: int
-    message: str
-    kind: str
-
-
-RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})  # worth trying a fallback for
-
-
 def error_body(message: str, kind: str, param: str | None = None, code: str | None = None) -> bytes:
     """The OpenAI error envelope."""
     return orjson.dumps({"error": {"message": message, "type": kind, "param": param, "code": code}})
@@ -110,30 +103,6 @@ def _as_envelope(status: int, data: bytes) -> bytes:
             return data
     text = data.decode("utf-8", "replace").strip()[:300]
     return error_body(f"upstream answered HTTP {status}: {text}", "upstream_error", code=None)
-
-
-class Target(NamedTuple):
-    """A route's upstream endpoint and timeout, built once instead of per request."""
-
-    url: Url  # parsed once: a string is parsed again on every request (~1 us)
-    timeout: timedelta  # for the whole answer (pyreqwest's type)
-    timeout_s: float  # the same, for a stream's headers and each of its chunks (asyncio.wait_for)
-
-
-def _target(route: Route) -> Target:
-    return Target(
-        Url(f"{route.upstream}/chat/completions"),
-        timedelta(seconds=route.timeout_s),
-        route.timeout_s,
-    )
-
-
-class Upstream(NamedTuple):
-    """A route's answer: its status and body, or for a stream the open response to relay."""
-
-    status: int
-    data: bytes | None  # None: a stream, read through ``stream``
-    stream: tuple[StreamRequest, UpstreamResponse] | None = None
 
 
 class Gateway:
@@ -159,7 +128,7 @@ class Gateway:
         self.client: Client | None = None
         self.batch_threads: list[int] = []  # helper threads kept from preempting the loop
         self._keys = {r.model: os.environ[r.api_key_env] for r in config.routes if r.api_key_env}
-        self._targets = {r.model: _target(r) for r in config.routes}
+        self._targets = {r.model: target_for(r) for r in config.routes}
         self._chains = {r.model: config.chain(r.model) for r in config.routes}  # ~3 % of CPU
         # What a call's record says answered it, and the name its price is looked up by.
         self._labels = {
@@ -174,27 +143,11 @@ class Gateway:
             max_spool_bytes=self.config.max_spool_bytes,
             write_ahead=self.config.write_ahead,
         )
-        # The upstream client, chosen by measurement (docs/capture.md): pyreqwest (Rust's
-        # reqwest) does the HTTP work outside the interpreter; with aiohttp, the client was
-        # over half of the gateway's CPU per request. No cap on pooled connections (the
-        # upstream's own limits apply), no redirects, no decompression (bytes pass through),
-        # and no proxy from the environment (as aiohttp's default was). Every request body is
-        # JSON: a default header, not a per-request dict.
-        self.client = (
-            ClientBuilder()
-            .default_headers({"Content-Type": JSON})
-            .max_connections(None)
-            .no_proxy()
-            .follow_redirects(False)
-            .gzip(False)
-            .brotli(False)
-            .zstd(False)
-            .deflate(False)
-            .build()
-        )
+        self.client = open_client()  # pyreqwest: see protege.capture.upstream
         # What is alive now (modules, config, the store's engine) lives as long as the process:
         # out of the collector's sight, so its full collections only walk what requests leave
-        # behind (gen-2 collections were ~4 % of the loop's CPU under load; docs/capture.md).
+        # behind. (The collector stays ~4 % of the loop's CPU under load either way: most of it
+        # is young collections. Cheap, so kept; docs/capture.md.)
         gc.freeze()
         # The client's I/O thread and the log writer must not preempt the event loop when they
         # share its core (protege.capture.sched).
@@ -350,47 +303,6 @@ class Gateway:
         self.metrics.observe(call.model_requested, status, elapsed)
         self._log(call)
 
-    async def _attempt(
-        self,
-        route: Route,
-        body: dict[str, Any],
-        raw: bytes,
-        headers: dict[bytes, str],
-        stream: bool,
-    ) -> Upstream | Failure:
-        """Send the request to one route: its answer (a stream to relay stays open), or why the
-        route failed."""
-        assert self.client is not None
-        target = self._targets[route.model]
-        builder = self.client.post(target.url).body_bytes(self._payload(route, body, raw))
-        extra = self._upstream_headers(route, headers)
-        if extra:
-            builder = builder.headers(extra)
-        try:
-            if not stream:
-                answer = await builder.timeout(target.timeout).build().send()
-                return Upstream(answer.status, bytes(await answer.bytes()))
-            # A stream may run long: bound the wait for its headers and for each chunk
-            # (in _relay), not the whole answer.
-            # pyreqwest reads a streamed body ahead up to its buffer limit before it returns the
-            # response (default: waits for 64 KiB or the end); 1 byte: each chunk as it comes,
-            # or a stream's first token would wait for the whole answer.
-            opened = builder.streamed_read_buffer_limit(1).build_streamed()
-            response = await asyncio.wait_for(opened.__aenter__(), target.timeout_s)
-            if response.status == 200:
-                return Upstream(200, None, (opened, response))
-            try:
-                data = await asyncio.wait_for(response.body_reader.bytes(), target.timeout_s)
-            finally:
-                await opened.__aexit__(None, None, None)
-            return Upstream(response.status, bytes(data))
-        except TimeoutError:  # RequestTimeoutError is one too
-            return Failure(
-                504, f"upstream {route.upstream} timed out after {route.timeout_s:g} s", "timeout"
-            )
-        except RequestError as exc:
-            return Failure(502, f"upstream {route.upstream} failed: {exc}", "upstream_error")
-
     async def _forward(
         self,
         call: LoggedCall,
@@ -402,10 +314,18 @@ class Gateway:
         key: str | None,
     ) -> Answer | StreamingResponse:
         """Try the route and its fallbacks in order; answer, relay or report the failure."""
+        assert self.client is not None
         stream = bool(body.get("stream"))
         failure = Failure(502, "no upstream answered", "upstream_error")
         for route in chain:
-            outcome = await self._attempt(route, body, raw, headers, stream)
+            outcome = await send(
+                self.client,
+                route,
+                self._targets[route.model],
+                self._payload(route, body, raw),
+                self._upstream_headers(route, headers),
+                stream,
+            )
             if isinstance(outcome, Failure):
                 failure = outcome
                 continue
