@@ -37,9 +37,11 @@ def _type_name(value: Any) -> str:
 _TYPED: dict[str, tuple[tuple[type, ...], str]] = {
     "model": ((str,), "a string"),
     "stream": ((bool,), "a boolean"),
-    **{k: ((int, float), "a number") for k in ("temperature", "top_p")},
-    **{k: ((int, float), "a number") for k in ("presence_penalty", "frequency_penalty")},
-    **{k: ((int,), "an integer") for k in ("max_tokens", "max_completion_tokens", "n", "seed")},
+    **dict.fromkeys(
+        ("temperature", "top_p", "presence_penalty", "frequency_penalty"),
+        ((int, float), "a number"),
+    ),
+    **dict.fromkeys(("max_tokens", "max_completion_tokens", "n", "seed"), ((int,), "an integer")),
     "metadata": ((dict,), "an object of string values"),
 }
 

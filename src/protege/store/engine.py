@@ -35,6 +35,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from protege.errors import StoreError, StoreUnavailableError
 from protege.home import protege_home
+from protege.store.record import to_json
 
 DEFAULT_FILE = "logs.db"
 PG_CONNECT_TIMEOUT_S = 5  # an unreachable host fails fast, so the writer falls back to the spool
@@ -86,12 +87,7 @@ def json_text(value: Any) -> str:
     # orjson instead of the standard library for the JSON columns: the log writer encodes every
     # request and response once more here, and stdlib json was ~7 % of its time under load.
     # Reading uses orjson too (``json_deserializer``): a dataset build decodes 100k rows.
-    # Non-string keys (a Python caller's logit_bias) take a second, slower pass: decoded JSON
-    # never has them, and the option costs every call.
-    try:
-        return orjson.dumps(value, default=str).decode()
-    except orjson.JSONEncodeError:
-        return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+    return to_json(value).decode()
 
 
 def create_store_engine(url: URL, lock_timeout_s: float) -> Engine:

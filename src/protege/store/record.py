@@ -152,6 +152,16 @@ def as_utc(moment: datetime) -> datetime:
 _LINE = orjson.OPT_APPEND_NEWLINE | orjson.OPT_NAIVE_UTC
 
 
+def to_json(value: Any, option: int = 0) -> bytes:
+    """``value`` as JSON by orjson, anything it cannot encode written as a string. Non-string
+    keys (a Python caller's ``logit_bias={50256: -100}``) take a second, slower pass: JSON-decoded
+    values never have them, and the option would cost every call."""
+    try:
+        return orjson.dumps(value, default=str, option=option)
+    except orjson.JSONEncodeError:
+        return orjson.dumps(value, default=str, option=option | orjson.OPT_NON_STR_KEYS)
+
+
 def encode_line(call: LoggedCall) -> bytes:
     """One JSONL line (with its newline): ``to_dict``'s object, ``ts`` with its UTC offset
     (``+00:00`` for a call protege timed; a naive ``ts`` is taken as UTC). Values JSON cannot
@@ -160,8 +170,7 @@ def encode_line(call: LoggedCall) -> bytes:
 
     This runs on the request path with ``write_ahead``. The dict is built by hand (``to_dict``
     doubled the cost, orjson's own dataclass encoding took 35 % longer) and orjson's datetime
-    stands in for ``isoformat``; non-string keys (a Python caller's ``logit_bias={50256: -100}``)
-    take a second, slower pass, as JSON-decoded requests never have them.
+    stands in for ``isoformat``.
     """
     row = {
         "model_requested": call.model_requested,
@@ -182,10 +191,7 @@ def encode_line(call: LoggedCall) -> bytes:
         "id": call.id,
         "ts": call.ts,
     }
-    try:
-        return orjson.dumps(row, default=str, option=_LINE)
-    except orjson.JSONEncodeError:
-        return orjson.dumps(row, default=str, option=_LINE | orjson.OPT_NON_STR_KEYS)
+    return to_json(row, _LINE)
 
 
 def decode_line(line: bytes | str) -> LoggedCall:
