@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openai
 import pytest
+from openai.types.chat import ChatCompletion
 
 from protege.store import LoggedCall, LogStore
 
@@ -69,6 +70,15 @@ def gateway(upstream: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 def client(url: str) -> openai.OpenAI:
     return openai.OpenAI(base_url=url, api_key="sk-test", max_retries=0)
+
+
+def ask(url: str, model: str, text: str, case: str) -> ChatCompletion:
+    """One non-streamed call through the gateway, tagged ``case=<case>`` to find its record."""
+    return client(url).chat.completions.create(
+        model=model,
+        messages=[{"role": "user", "content": text}],
+        extra_headers={"X-Protege-Tags": f"case={case}"},
+    )
 
 
 def logged(store: str, predicate: object = None, count: int = 1) -> list[LoggedCall]:
@@ -184,11 +194,7 @@ def test_an_unreachable_upstream_is_a_502_or_its_fallback_answers(
     assert "failed" in answer["error"]["message"]
     [call] = logged(store, tagged("refused"))
     assert call.status == "error"
-    reply = client(url).chat.completions.create(
-        model="nowhere-then-ok",
-        messages=[{"role": "user", "content": "try the next"}],
-        extra_headers={"X-Protege-Tags": "case=refused-fallback"},
-    )
+    reply = ask(url, "nowhere-then-ok", "try the next", "refused-fallback")
     assert reply.choices[0].message.content == "echo: try the next"
     [call] = logged(store, tagged("refused-fallback"))
     assert call.status == "ok"
@@ -197,11 +203,7 @@ def test_an_unreachable_upstream_is_a_502_or_its_fallback_answers(
 def test_upstream_errors_keep_their_status_in_the_openai_envelope(gateway: tuple[str, str]) -> None:
     url, store = gateway
     with pytest.raises(openai.APIStatusError) as info:
-        client(url).chat.completions.create(
-            model="teapot",
-            messages=[{"role": "user", "content": "x"}],
-            extra_headers={"X-Protege-Tags": "case=teapot"},
-        )
+        ask(url, "teapot", "x", "teapot")
     assert info.value.status_code == 418 and "I am a teapot" in info.value.message
     status, body = post(
         f"{url}/chat/completions",
@@ -215,11 +217,7 @@ def test_upstream_errors_keep_their_status_in_the_openai_envelope(gateway: tuple
 
 def test_a_failing_upstream_falls_back_and_a_slow_one_times_out(gateway: tuple[str, str]) -> None:
     url, store = gateway
-    reply = client(url).chat.completions.create(
-        model="primary",
-        messages=[{"role": "user", "content": "fallback"}],
-        extra_headers={"X-Protege-Tags": "case=fallback"},
-    )
+    reply = ask(url, "primary", "fallback", "fallback")
     assert reply.choices[0].message.content == "echo: fallback"
     [call] = logged(store, tagged("fallback"))
     assert call.model_requested == "primary" and "(gpt-4o)" in call.upstream

@@ -4,6 +4,7 @@ store outages and a full queue."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import sqlite3
@@ -19,6 +20,8 @@ import sqlalchemy
 
 from protege.errors import SpoolError, StoreError
 from protege.store import LoggedCall, LogStore, LogWriter, Spool, spool_dir_for
+from protege.store.engine import json_text
+from protege.store.record import FIELD_NAMES, decode_line, encode_line
 from protege.store.spool import REJECTED_FILE, SUFFIX
 
 MakeCall = Callable[..., LoggedCall]
@@ -321,3 +324,32 @@ def test_writer_open_uses_the_home_by_default(protege_home: Path, make_call: Mak
         assert writer.flush(timeout_s=10)
     assert len(stored_ids(f"sqlite:///{protege_home / 'logs.db'}")) == 1
     assert os.listdir(spool_dir_for(None)) == []
+
+
+def test_spool_lines_hold_every_field_in_order_and_survive_non_string_keys() -> None:
+    call = LoggedCall(
+        model_requested="m",
+        upstream="u",
+        request={"model": "m", "logit_bias": {50256: -100}},  # an int key: the second pass
+        response={"choices": []},
+        status="error",
+        error="e",
+        latency_ms=1.5,
+        ttft_ms=0.5,
+        prompt_tokens=3,
+        completion_tokens=4,
+        cost_usd=0.01,
+        tags={"team": "loans"},
+        prompt_id="p",
+        prompt_version="v",
+        cache_hit=True,
+    )
+    line = encode_line(call)
+    assert line.endswith(b"\n") and b'"50256":-100' in line
+    assert list(json.loads(line)) == list(FIELD_NAMES) == list(call.to_dict())
+    again = decode_line(line)
+    assert again.request["logit_bias"] == {"50256": -100}  # JSON keys are strings
+    assert again == LoggedCall.from_dict({**call.to_dict(), "request": again.request})
+    assert json_text({1: "a"}) == '{"1":"a"}' and json_text({"k": object}).startswith(
+        '{"k":"<class'
+    )
