@@ -14,15 +14,19 @@ import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy
 
+import protege.store.writer as writer_module
 from protege.errors import SpoolError, StoreError
 from protege.store import LoggedCall, LogStore, LogWriter, Spool, spool_dir_for
 from protege.store.engine import json_text
+from protege.store.logstore import ROWS_PER_STATEMENT
 from protege.store.record import FIELD_NAMES, decode_line, encode_line
 from protege.store.spool import REJECTED_FILE, SUFFIX
+from protege.store.writer import YIELD_BELOW
 
 MakeCall = Callable[..., LoggedCall]
 LOCK_TIMEOUT_S = 0.05  # SQLite: give up on a held lock quickly, so outages are seen at once
@@ -67,6 +71,39 @@ def test_writer_delivers_every_record_and_empties_the_spool(
     assert stats.store_up and stats.spool_bytes == 0
     assert stored_ids(store_url) == [call.id for call in calls]
     assert segments(spool_dir) == []
+
+
+def test_writer_yields_its_core_only_while_it_keeps_up(
+    sqlite_url: str, spool_dir: Path, make_call: MakeCall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    yields: list[int] = []
+    monkeypatch.setattr(writer_module, "_sched_yield", lambda: yields.append(1))
+    first = [make_call(i) for i in range(2 * ROWS_PER_STATEMENT)]  # two blocks: two pauses
+    arriving = [make_call(i) for i in range(100, 100 + YIELD_BELOW)]
+    pauses: list[int] = []
+    holder: list[LogWriter] = []
+
+    class BusyStore(LogStore):
+        def insert_many(self, records: object, **kwargs: Any) -> int:
+            batch = list(records)  # type: ignore[call-overload]
+            if batch == first:  # while the first batch goes in, YIELD_BELOW more calls arrive
+                for call in arriving:
+                    holder[0].submit(call)
+            pause = kwargs["pause"]
+            kwargs["pause"] = lambda: (pauses.append(1), pause())
+            return super().insert_many(batch, **kwargs)
+
+    with LogWriter(lambda: BusyStore(sqlite_url), Spool(spool_dir)) as writer:
+        holder.append(writer)
+        for call in first:
+            writer.submit(call)
+        writer.start()
+        assert writer.flush(timeout_s=20)
+    assert sorted(stored_ids(sqlite_url)) == sorted(call.id for call in [*first, *arriving])
+    # First batch: a backlog of YIELD_BELOW records waits, so no yield at its two pauses; the
+    # second batch (that backlog) pauses after each of its blocks with nothing waiting: a yield.
+    blocks = YIELD_BELOW // ROWS_PER_STATEMENT
+    assert (len(pauses), len(yields)) == (2 + blocks, blocks)
 
 
 def test_torn_last_line_is_skipped(spool_dir: Path, make_call: MakeCall) -> None:
@@ -272,11 +309,11 @@ def test_records_the_store_refuses_are_kept_aside(
     sqlite_url: str, spool_dir: Path, make_call: MakeCall
 ) -> None:
     class PickyStore(LogStore):
-        def insert_many(self, records: object) -> int:
+        def insert_many(self, records: object, **kwargs: Any) -> int:
             batch = list(records)  # type: ignore[call-overload]
             if any(call.tags.get("bad") for call in batch):
                 raise StoreError(self.url, "value out of range")
-            return super().insert_many(batch)
+            return super().insert_many(batch, **kwargs)
 
     calls = [make_call(i, tags={"bad": "yes"} if i == 3 else {}) for i in range(10)]
     with LogWriter(lambda: PickyStore(sqlite_url), Spool(spool_dir)) as writer:

@@ -52,6 +52,14 @@ def test_insert_is_idempotent_by_id(store: LogStore, make_call: MakeCall) -> Non
     assert store.insert_many([]) == 0
 
 
+def test_insert_pauses_after_each_block_of_rows(store: LogStore, make_call: MakeCall) -> None:
+    calls = [make_call(i) for i in range(2 * logstore.ROWS_PER_STATEMENT + 3)]  # 2 blocks + 3
+    pauses: list[int] = []
+    assert store.insert_many(calls, pause=lambda: pauses.append(1)) == len(calls)
+    assert len(pauses) == 2  # the three rows left over go in without one
+    assert store.count() == len(calls)
+
+
 def test_a_call_round_trips_exactly(store: LogStore, make_call: MakeCall) -> None:
     call = make_call(
         ts=datetime(2026, 11, 3, 14, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2))),
