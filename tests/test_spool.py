@@ -78,7 +78,8 @@ def test_writer_yields_its_core_only_while_it_keeps_up(
 ) -> None:
     yields: list[int] = []
     monkeypatch.setattr(writer_module, "_sched_yield", lambda: yields.append(1))
-    first = [make_call(i) for i in range(2 * ROWS_PER_STATEMENT)]  # two blocks: two pauses
+    block = ROWS_PER_STATEMENT["sqlite"]
+    first = [make_call(i) for i in range(2 * block)]  # two blocks: two pauses
     arriving = [make_call(i) for i in range(100, 100 + YIELD_BELOW)]
     pauses: list[int] = []
     holder: list[LogWriter] = []
@@ -102,7 +103,7 @@ def test_writer_yields_its_core_only_while_it_keeps_up(
     assert sorted(stored_ids(sqlite_url)) == sorted(call.id for call in [*first, *arriving])
     # First batch: a backlog of YIELD_BELOW records waits, so no yield at its two pauses; the
     # second batch (that backlog) pauses after each of its blocks with nothing waiting: a yield.
-    blocks = YIELD_BELOW // ROWS_PER_STATEMENT
+    blocks = YIELD_BELOW // block
     assert (len(pauses), len(yields)) == (2 + blocks, blocks)
 
 

@@ -53,7 +53,7 @@ def test_insert_is_idempotent_by_id(store: LogStore, make_call: MakeCall) -> Non
 
 
 def test_insert_pauses_after_each_block_of_rows(store: LogStore, make_call: MakeCall) -> None:
-    calls = [make_call(i) for i in range(2 * logstore.ROWS_PER_STATEMENT + 3)]  # 2 blocks + 3
+    calls = [make_call(i) for i in range(2 * store.rows_per_statement + 3)]  # 2 blocks + 3
     pauses: list[int] = []
     assert store.insert_many(calls, pause=lambda: pauses.append(1)) == len(calls)
     assert len(pauses) == 2  # the three rows left over go in without one

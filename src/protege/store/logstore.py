@@ -63,7 +63,8 @@ class LogStore:
         self.engine = create_store_engine(parsed, lock_timeout_s)
         self._write = self.engine.execution_options(**{WRITE_OPTION: True})
         self._insert_calls, self._insert_tags = _insert_statements(self.backend)
-        self._insert_call_block = _multi_row(self._insert_calls, ROWS_PER_STATEMENT)
+        self.rows_per_statement = ROWS_PER_STATEMENT.get(self.backend, 64)
+        self._insert_call_block = _multi_row(self._insert_calls, self.rows_per_statement)
         try:
             self.applied_now = self._migrate()
         except BaseException:
@@ -105,7 +106,7 @@ class LogStore:
         This is the log writer's hot path, so it runs driver-level statements (``INSERT OR
         IGNORE`` / ``ON CONFLICT DO NOTHING``) with values converted here, instead of a compiled
         SQLAlchemy insert with ``RETURNING``: see docs/capture.md for what that did to the
-        gateway's tail latency. Calls go in blocks of ``ROWS_PER_STATEMENT`` rows per statement,
+        gateway's tail latency. Calls go in blocks of ``rows_per_statement`` rows per statement,
         the rest row by row (``executemany``); ``pause`` is called after each block (the log
         writer uses it to let a waiting thread have the CPU).
         """
@@ -121,7 +122,7 @@ class LogStore:
             for record in unique
             for key, value in record.tags.items()
         ]
-        block = ROWS_PER_STATEMENT
+        block = self.rows_per_statement
         with translated_errors(self.url, "inserting calls"), self._write.begin() as conn:
             new = 0
             # Convert a block, insert it, then the next: the driver lets go of the GIL while a
@@ -247,13 +248,16 @@ class LogStore:
 
 
 _CALL_COLUMNS = tuple(column.name for column in calls.columns)
-# Rows per multi-row INSERT. One statement per row (``executemany``) costs SQLite ~25 % more CPU
-# per row, and lets the writer thread give up the GIL once per row (the driver releases it
-# around each step), where a block gives it up once. A block is also what a request waiting for
-# the writer's core waits for (``LogWriter`` yields between blocks), so it is small: in 1,000-row
-# batches 64-, 16-, 8- and 4-row blocks cost 10.4, 10.7, 11.4 and 13.5 us per row here (session 6),
-# and 8 rows take ~0.1 ms. 8 rows x 17 columns = 136 parameters, far under any driver's limit.
-ROWS_PER_STATEMENT = 8
+# Rows per multi-row INSERT, by backend. One statement per row (``executemany``) costs SQLite ~25 %
+# more CPU per row, and lets the writer thread give up the GIL once per row (the driver releases
+# it around each step), where a block gives it up once. On SQLite a block is also what a request
+# waiting for the writer's core waits for (``LogWriter`` yields between blocks), so it is small:
+# in 1,000-row batches 64-, 16-, 8- and 4-row blocks cost 10.4, 10.7, 11.4 and 13.5 us per row
+# here (session 6), and 8 rows take ~0.1 ms. PostgreSQL does the work in its own process, where
+# the kernel schedules it like any other, and small blocks cost the client more (8 rows: ~55 us
+# per row, 64: ~45), so it keeps 64. 64 rows x 17 columns = 1,088 parameters: far under SQLite's
+# limit (32,766) and PostgreSQL's (65,535).
+ROWS_PER_STATEMENT = {"sqlite": 8, "postgresql": 64}
 _JSON_COLUMNS = frozenset({"request", "response", "tags"})
 
 
