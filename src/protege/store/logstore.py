@@ -63,7 +63,7 @@ class LogStore:
         self.engine = create_store_engine(parsed, lock_timeout_s)
         self._write = self.engine.execution_options(**{WRITE_OPTION: True})
         self._insert_calls, self._insert_tags = _insert_statements(self.backend)
-        self.rows_per_statement = ROWS_PER_STATEMENT.get(self.backend, 64)
+        self.rows_per_statement = ROWS_PER_STATEMENT[self.backend]  # resolve_url: one of two
         self._insert_call_block = _multi_row(self._insert_calls, self.rows_per_statement)
         try:
             self.applied_now = self._migrate()
@@ -139,7 +139,7 @@ class LogStore:
                     new += max(conn.exec_driver_sql(self._insert_calls, part).rowcount, 0)
             if tag_rows:
                 conn.exec_driver_sql(self._insert_tags, tag_rows)
-        return max(int(new), 0)
+        return new
 
     def get(self, call_id: str) -> LoggedCall:
         """The call with this id; raises CallNotFoundError."""
