@@ -91,6 +91,14 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of each measurement")
     parser.add_argument("--closed", action="store_true", help="also the closed loop")
     args = parser.parse_args()
+    for spec in args.variants:
+        src = spec.partition("=")[2].partition("@")[0]
+        if spec not in ("tz", "direct") and not (Path(src) / "protege").is_dir():
+            parser.error(
+                f"{spec!r}: give NAME=SRC with SRC a source tree holding protege/, tz or direct"
+            )
+    if min(args.rounds, args.rate, args.duration) < 1:
+        parser.error("--rounds, --rate and --duration must be at least 1")
     bench.ensure_wrk()
     servers: list[bench.Server] = []
     scratch: list[Path] = []
