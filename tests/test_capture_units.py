@@ -16,7 +16,7 @@ from protege.capture.cache import ResponseCache, cache_key, wants_cache
 from protege.capture.calls import RequestProblem, StreamCollector, parse_tags
 from protege.capture.config import parse_gateway_config
 from protege.capture.gateway import Gateway, read_headers
-from protege.capture.sched import CLIENT_THREAD, is_batch, threads_named
+from protege.capture.sched import is_batch
 from protege.cli import app
 from protege.errors import ConfigError
 
@@ -182,13 +182,9 @@ def test_gateway_helper_threads_cannot_preempt_the_event_loop(tmp_path: Path) ->
     async def started() -> None:
         await gateway.start()
         try:
-            client_threads = threads_named(CLIENT_THREAD)
-            # Fails if a pyreqwest release renames its runtime thread: update sched.CLIENT_THREAD.
-            assert client_threads, f"no thread named {CLIENT_THREAD!r} after the client started"
             assert gateway.writer is not None and gateway.writer.thread_id is not None
-            helpers = {*client_threads, gateway.writer.thread_id}
-            assert helpers <= set(gateway.batch_threads)
-            assert all(is_batch(native_id) for native_id in helpers)
+            assert gateway.batch_threads == [gateway.writer.thread_id]
+            assert is_batch(gateway.writer.thread_id)
             assert not is_batch(threading.get_native_id())  # the loop itself stays as it was
         finally:
             await gateway.stop()

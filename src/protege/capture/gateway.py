@@ -2,11 +2,11 @@
 upstream and logs every call without blocking it.
 
 Hot path, chosen by measurement (``../shared/bench-anchors.md``, docs/capture.md): uvicorn
-(uvloop, httptools) serving a raw ASGI fast path for this endpoint, and one pooled ``pyreqwest``
-client (``protege.capture.upstream``). The request body is forwarded as the bytes the client sent
-unless the route renames the model; logging is one ``LogWriter.submit`` (one spool write with
-``write_ahead``, and an in-memory queue), never a database round trip. The client's I/O thread
-and the log writer run as ``SCHED_BATCH`` (``protege.capture.sched``).
+(uvloop, httptools) serving a raw ASGI fast path for this endpoint, and a pool of keep-alive
+connections to the upstreams driven by the event loop itself (``protege.capture.http1``). The
+request body is forwarded as the bytes the client sent unless the route renames the model; logging
+is one ``LogWriter.submit`` (one spool write with ``write_ahead``, and an in-memory queue), never a
+database round trip. The log writer runs as ``SCHED_BATCH`` (``protege.capture.sched``).
 
 Errors: every error answer is the OpenAI envelope ``{"error": {message, type, param, code}}``.
 Upstream errors keep their status code; a timeout or refused connection tries the route's
@@ -24,10 +24,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mutabl
 from typing import Any, NamedTuple
 
 import orjson
-from pyreqwest.client import Client
-from pyreqwest.exceptions import RequestError
-from pyreqwest.request import StreamRequest
-from pyreqwest.response import Response as UpstreamResponse
 from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 
@@ -41,15 +37,10 @@ from protege.capture.calls import (
     usage_of,
 )
 from protege.capture.config import GatewayConfig, Route
+from protege.capture.http1 import HTTPError, Pool, Response, encode_headers
 from protege.capture.metrics import GatewayMetrics
-from protege.capture.sched import CLIENT_THREAD, make_batch, threads_named
-from protege.capture.upstream import (
-    RETRYABLE,
-    Failure,
-    open_client,
-    send,
-    target_for,
-)
+from protege.capture.sched import make_batch
+from protege.capture.upstream import RETRYABLE, Failure, send, target_for
 from protege.pricing import PriceTable
 from protege.prompts.registry import parse_prompt_ref
 from protege.store import LogWriter
@@ -125,10 +116,10 @@ class Gateway:
             else None
         )
         self.writer: LogWriter | None = None
-        self.client: Client | None = None
+        self.client: Pool | None = None
         self.batch_threads: list[int] = []  # helper threads kept from preempting the loop
-        self._keys = {r.model: os.environ[r.api_key_env] for r in config.routes if r.api_key_env}
-        self._targets = {r.model: target_for(r) for r in config.routes}
+        keys = {r.model: os.environ[r.api_key_env] for r in config.routes if r.api_key_env}
+        self._targets = {r.model: target_for(r, keys.get(r.model)) for r in config.routes}
         self._chains = {r.model: config.chain(r.model) for r in config.routes}  # ~3 % of CPU
         # What a call's record says answered it, and the name its price is looked up by.
         self._labels = {
@@ -143,35 +134,33 @@ class Gateway:
             max_spool_bytes=self.config.max_spool_bytes,
             write_ahead=self.config.write_ahead,
         )
-        self.client = open_client()  # pyreqwest: see protege.capture.upstream
+        self.client = Pool()  # runs on this event loop: see protege.capture.http1
         # What is alive now (modules, config, the store's engine) lives as long as the process:
         # out of the collector's sight, so its full collections only walk what requests leave
         # behind. (The collector stays ~4 % of the loop's CPU under load either way: most of it
         # is young collections. Cheap, so kept; docs/capture.md.)
         gc.freeze()
-        # The client's I/O thread and the log writer must not preempt the event loop when they
-        # share its core (protege.capture.sched).
-        helpers = threads_named(CLIENT_THREAD)
+        # The log writer must not preempt the event loop when they share a core
+        # (protege.capture.sched).
         if self.writer.thread_id is not None:
-            helpers.append(self.writer.thread_id)
-        self.batch_threads = make_batch(helpers)
+            self.batch_threads = make_batch([self.writer.thread_id])
 
     async def stop(self) -> None:
         """Close the upstream client and flush the writer into the store (or the spool)."""
         if self.client is not None:
-            await self.client.close()
+            self.client.close()
         if self.writer is not None:
             await asyncio.to_thread(self.writer.close)
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _upstream_headers(self, route: Route, headers: dict[bytes, str]) -> dict[str, str]:
-        # Content-Type is a default header of the client (see start).
-        key = self._keys.get(route.model)
-        if key is not None:
-            return {"Authorization": f"Bearer {key}"}
+    def _upstream_headers(self, route: Route, headers: dict[bytes, str]) -> bytes:
+        # Content-Type and the rest are the endpoint's own (protege.capture.upstream).
+        auth = self._targets[route.model].auth
+        if auth is not None:
+            return auth
         client_auth = headers.get(b"authorization")  # no key configured: pass the client's on
-        return {"Authorization": client_auth} if client_auth is not None else {}
+        return encode_headers({"Authorization": client_auth}) if client_auth is not None else b""
 
     def _payload(self, route: Route, body: dict[str, Any], raw: bytes) -> bytes:
         if route.upstream_model and route.upstream_model != body["model"]:
@@ -365,30 +354,24 @@ class Gateway:
         self,
         call: LoggedCall,
         route: Route,
-        upstream: tuple[StreamRequest, UpstreamResponse],
+        response: Response,
         started: float,
     ) -> AsyncIterator[bytes]:
-        opened, response = upstream
         collector = StreamCollector()
-        reader = response.body_reader
         try:
-            while True:
-                chunk = await asyncio.wait_for(reader.read_chunk(), route.timeout_s)
-                if chunk is None:
-                    break
-                data = bytes(chunk)
+            # Each chunk is due within the route's timeout (http1.Response's deadline).
+            while (data := await response.next_chunk()) is not None:
                 if call.ttft_ms is None:
                     call.ttft_ms = round((time.perf_counter() - started) * 1000, 3)
                 collector.feed(data)
                 yield data
-        except (TimeoutError, RequestError) as exc:
+        except (TimeoutError, HTTPError) as exc:
             call.status, call.error = "error", f"upstream stream broke: {exc!r}"
             self.metrics.error("upstream")
         except asyncio.CancelledError:
             call.status, call.error = "cancelled", "the client went away mid-stream"
             raise
         finally:
-            with contextlib.suppress(Exception):  # closing a broken stream must not hide why
-                await opened.__aexit__(None, None, None)
+            response.close()
             call.response = collector.response()
             self._finish(call, route, 200, started)

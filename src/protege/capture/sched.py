@@ -1,37 +1,23 @@
-"""Keep the gateway's helper threads from preempting its event loop.
+"""Keep the gateway's log writer from preempting its event loop.
 
-The gateway process runs three busy threads: the event loop (uvicorn), the upstream client's I/O
-thread (pyreqwest runs its Tokio runtime in a thread of its own, named ``pyreqwest``) and the log
-writer. On a machine with a core per thread this changes nothing. When they share a core, Linux
-switches to a thread the moment it wakes up: the client's thread woke for every request sent and
-every answer received, preempted the loop in the middle of its Python work, then waited for the
-GIL the loop still held. Measured on one core (docs/capture.md): ~2 context switches per request,
-and the client's thread used ~90 us of CPU per request.
+The gateway process runs two busy threads: the event loop (uvicorn, which also drives the
+upstream connections: ``protege.capture.http1``) and the log writer. On a machine with a core
+per thread this changes nothing. When they share a core, Linux switches to a thread the moment it
+wakes up: a helper thread woke, preempted the loop in the middle of its Python work, then waited
+for the GIL the loop still held. Measured on one core with session 5's client, which had an I/O
+thread of its own (docs/capture.md): ~2 context switches per request.
 
 ``SCHED_BATCH`` is the Linux policy for exactly this: a batch thread that wakes up does not preempt
 the running one; it runs when the loop waits for I/O or its time slice ends, and then handles
 everything that arrived meanwhile. It is otherwise an ordinary time-sharing policy (same nice
 value, same share of the CPU), and needs no privilege. With the helpers as batch threads, the same
-load made ~0.1 context switches per request and the client's thread used ~57 us per request.
+load made ~0.1 context switches per request.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from pathlib import Path
-
-CLIENT_THREAD = "pyreqwest"  # the name pyreqwest gives its runtime thread
-
-
-def threads_named(name: str) -> list[int]:
-    """Native ids of this process's threads called ``name`` (Linux; empty elsewhere)."""
-    found = []
-    for task in Path("/proc/self/task").glob("*"):
-        with contextlib.suppress(OSError):
-            if (task / "comm").read_text().strip() == name:
-                found.append(int(task.name))
-    return found
 
 
 def make_batch(native_ids: list[int]) -> list[int]:

@@ -1,27 +1,23 @@
-"""The gateway's side of an upstream call: the HTTP client, each route's target, and one attempt.
+"""The gateway's side of an upstream call: the route targets and one attempt.
 
-The client is ``pyreqwest`` (Rust's reqwest), chosen by measurement (docs/capture.md): the HTTP
-work happens outside the interpreter, where aiohttp's client was over half of the gateway's CPU
-per request. One pooled client serves every route; pyreqwest runs its I/O in a thread of its own
-(see ``protege.capture.sched`` for how that thread shares a core with the event loop).
+The client is ``protege.capture.http1``: an HTTP/1.1 client on the event loop itself, chosen by
+measurement (docs/capture.md). aiohttp's client was over half of the gateway's CPU per request;
+pyreqwest (Rust's reqwest) took that work out of the interpreter but ran it in a thread of its own,
+and handing each call to that thread and back was most of what the gateway added to the median
+latency. One pool of keep-alive connections serves every route.
 """
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
 from typing import NamedTuple
 
-from pyreqwest.client import Client, ClientBuilder
-from pyreqwest.exceptions import RequestError
-from pyreqwest.http import Url
-from pyreqwest.request import StreamRequest
-from pyreqwest.response import Response as UpstreamResponse
-
+from protege import __version__
 from protege.capture.config import Route
+from protege.capture.http1 import Endpoint, HTTPError, Pool, Response, endpoint
 
 JSON = "application/json"
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})  # worth trying a fallback for
+USER_AGENT = f"protege-gateway/{__version__}"
 
 
 class Failure(NamedTuple):
@@ -33,20 +29,18 @@ class Failure(NamedTuple):
 
 
 class Target(NamedTuple):
-    """A route's upstream endpoint and timeout, built once instead of per request."""
+    """A route's chat-completions endpoint and its headers, encoded once per route."""
 
-    url: Url  # parsed once: a string is parsed again on every request (~1 us)
-    timeout: timedelta  # for the whole answer (pyreqwest's type)
-    timeout_s: float  # the same, for a stream's headers and each of its chunks (asyncio.wait_for)
+    endpoint: Endpoint
+    auth: bytes | None  # the route's Authorization line; None: pass the client's on
 
 
-def target_for(route: Route) -> Target:
-    """The chat-completions endpoint of a route, and its timeout in both forms."""
-    return Target(
-        Url(f"{route.upstream}/chat/completions"),
-        timedelta(seconds=route.timeout_s),
-        route.timeout_s,
-    )
+def target_for(route: Route, api_key: str | None) -> Target:
+    """The chat-completions endpoint of a route, with its API key's header when it has one."""
+    auth = None
+    if api_key is not None:
+        auth = f"Authorization: Bearer {api_key}\r\n".encode("latin-1")
+    return Target(endpoint(f"{route.upstream}/chat/completions", USER_AGENT, JSON), auth)
 
 
 class Upstream(NamedTuple):
@@ -54,61 +48,29 @@ class Upstream(NamedTuple):
 
     status: int
     data: bytes | None  # None: a stream, read through ``stream``
-    stream: tuple[StreamRequest, UpstreamResponse] | None = None
-
-
-def open_client() -> Client:
-    """The pooled client: no cap on connections (the upstream's own limits apply), no redirects,
-    no decompression (bytes pass through), no proxy from the environment (as aiohttp's default
-    was), and JSON's content type as a default header rather than a per-request dict."""
-    return (
-        ClientBuilder()
-        .default_headers({"Content-Type": JSON})
-        .max_connections(None)
-        .no_proxy()
-        .follow_redirects(False)
-        .gzip(False)
-        .brotli(False)
-        .zstd(False)
-        .deflate(False)
-        .build()
-    )
+    stream: Response | None = None
 
 
 async def send(
-    client: Client,
+    pool: Pool,
     route: Route,
     target: Target,
     payload: bytes,
-    headers: dict[str, str],
+    headers: bytes,
     stream: bool,
 ) -> Upstream | Failure:
-    """Send ``payload`` to one route: its answer (a stream to relay stays open), or why the
-    route failed. ``headers`` are sent besides the client's defaults."""
-    builder = client.post(target.url).body_bytes(payload)
-    if headers:
-        builder = builder.headers(headers)
+    """Send ``payload`` to one route: its answer (a stream to relay stays open, its chunks each
+    due within the route's timeout), or why the route failed. ``headers``: encoded lines
+    (``http1.encode_headers``) sent besides the endpoint's own."""
     try:
-        if not stream:
-            answer = await builder.timeout(target.timeout).build().send()
-            return Upstream(answer.status, bytes(await answer.bytes()))
-        # A stream may run long: bound the wait for its headers and for each chunk (in the
-        # gateway's relay), not the whole answer.
-        # pyreqwest reads a streamed body ahead up to its buffer limit before it returns the
-        # response (default: waits for 64 KiB or the end); 1 byte: each chunk as it comes, or a
-        # stream's first token would wait for the whole answer.
-        opened = builder.streamed_read_buffer_limit(1).build_streamed()
-        response = await asyncio.wait_for(opened.__aenter__(), target.timeout_s)
-        if response.status == 200:
-            return Upstream(200, None, (opened, response))
-        try:
-            data = await asyncio.wait_for(response.body_reader.bytes(), target.timeout_s)
-        finally:
-            await opened.__aexit__(None, None, None)
-        return Upstream(response.status, bytes(data))
-    except TimeoutError:  # RequestTimeoutError is one too
+        response = await pool.request(target.endpoint, payload, headers, route.timeout_s, stream)
+        if stream and response.status == 200:
+            return Upstream(200, None, response)
+        return Upstream(response.status, await response.read())
+    except TimeoutError:
         return Failure(
             504, f"upstream {route.upstream} timed out after {route.timeout_s:g} s", "timeout"
         )
-    except RequestError as exc:
-        return Failure(502, f"upstream {route.upstream} failed: {exc}", "upstream_error")
+    except (HTTPError, OSError) as exc:  # refused, reset, unresolvable, TLS (ssl.SSLError)
+        reason = str(exc) or type(exc).__name__
+        return Failure(502, f"upstream {route.upstream} failed: {reason}", "upstream_error")

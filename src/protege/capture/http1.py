@@ -1,0 +1,389 @@
+"""An HTTP/1.1 client that runs on the event loop itself, for the gateway's upstream calls.
+
+Each request is one ``transport.write`` on a pooled keep-alive connection, and its answer is
+parsed by httptools (llhttp, the parser uvicorn serves the gateway's own requests with) in the
+loop's ``data_received``. No thread is involved: a client with an I/O thread of its own
+(pyreqwest's Tokio runtime, used until session 7) hands every request over to that thread and
+every answer back, two context switches and wake-ups per call on the gateway's core, which
+measured as most of what the gateway added to the median latency (docs/capture.md).
+
+What it does, and no more, since the gateway sends one kind of request:
+- ``POST`` with a body and a few headers to ``http://`` or ``https://`` endpoints (TLS from the
+  standard library's default context: the system's CA store, ``SSL_CERT_FILE`` honoured);
+- answers delimited by Content-Length, chunked, or the end of the connection; 1xx skipped;
+- whole answers (``Response.read``) and streams (``Response.next_chunk``), with reading paused
+  while more than ``PAUSE_ABOVE`` bytes of a stream wait for its consumer;
+- a deadline for the whole answer, or for a stream, for its headers and then for each chunk;
+- one retry on a fresh connection when a reused one closes before any byte of its answer (the
+  server dropped an idle keep-alive connection as the request went out), as the official
+  OpenAI client retries a request whose connection failed.
+No redirects, no proxies, no decompression (no Accept-Encoding is sent: bytes pass through).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections import deque
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+import httptools
+
+MAX_IDLE_PER_ORIGIN = 256  # idle keep-alive connections kept per origin (each is a socket)
+IDLE_FOR_S = 60.0  # a connection idle longer is closed instead of reused: servers drop them too
+PAUSE_ABOVE = 256 * 1024  # bytes of a stream buffered ahead of its consumer before reading pauses
+
+
+class HTTPError(Exception):
+    """The connection failed, broke, or carried something that is not an HTTP/1.1 answer."""
+
+
+class Endpoint(NamedTuple):
+    """Where requests go, with the constant part of their head encoded once."""
+
+    host: str
+    port: int
+    tls: bool
+    head: bytes  # request line and fixed headers, ending just before Content-Length's value
+
+
+def endpoint(url: str, user_agent: str, content_type: str = "application/json") -> Endpoint:
+    """Parse ``url`` once (``ValueError`` if it is not an http(s) URL with a host)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http:// or https:// URL with a host: {url!r}")
+    tls = parts.scheme == "https"
+    port = parts.port or (443 if tls else 80)
+    host_header = parts.netloc.rpartition("@")[2]  # credentials never go in the Host header
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    head = (
+        f"POST {target} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: {user_agent}\r\n"
+        f"Accept: */*\r\nContent-Type: {content_type}\r\nContent-Length: "
+    ).encode("ascii")
+    return Endpoint(parts.hostname, port, tls, head)
+
+
+def encode_headers(headers: dict[str, str]) -> bytes:
+    """Header lines for a request; ``ValueError`` for a name or value that would break the head."""
+    lines = []
+    for name, value in headers.items():
+        if "\r" in value or "\n" in value or not name.isascii() or ":" in name:
+            raise ValueError(f"header {name!r} has a character HTTP does not allow there")
+        lines.append(f"{name}: {value}\r\n".encode("latin-1"))
+    return b"".join(lines)
+
+
+class Response:
+    """One answer, fed by its connection: the status once the head is in, then the body."""
+
+    def __init__(
+        self, conn: _Connection, deadline: float, timeout_s: float, per_chunk: bool
+    ) -> None:
+        self.status = 0
+        self.got_bytes = False  # whether any byte of the answer arrived
+        self._conn = conn
+        self._loop = conn.loop
+        self._timeout_s = timeout_s
+        self._per_chunk = per_chunk  # a stream: the deadline restarts at each chunk
+        self._chunks: deque[bytes] = deque()
+        self._buffered = 0
+        self._head_done = False
+        self._complete = False
+        self._keep_alive = False
+        self._error: BaseException | None = None
+        self._released = False
+        self._waiter: asyncio.Future[None] | None = None
+        self._deadline = deadline  # loop time: for the head, then (a stream) for each chunk
+        self._timer: asyncio.TimerHandle | None = self._loop.call_at(self._deadline, self._expire)
+
+    # -- fed by the connection ---------------------------------------------------------------
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def _head(self, status: int) -> None:
+        self.status, self._head_done = status, True
+        self._wake()
+
+    def _body(self, data: bytes) -> None:
+        self._chunks.append(data)
+        self._buffered += len(data)
+        if self._per_chunk:
+            self._deadline = self._loop.time() + self._timeout_s
+        if self._buffered > PAUSE_ABOVE:
+            self._conn.pause()
+        self._wake()
+
+    def _end(self, keep_alive: bool) -> None:
+        if self._error is not None:  # timed out or closed by us first
+            return
+        self._complete, self._keep_alive = True, keep_alive
+        self._cancel_timer()
+        self._wake()
+
+    def _fail(self, error: BaseException) -> None:
+        if self._complete or self._error is not None:
+            return
+        self._error = error
+        self._cancel_timer()
+        self._wake()
+
+    def _expire(self) -> None:
+        self._timer = None
+        if self._complete or self._error is not None:
+            return
+        now = self._loop.time()
+        if self._deadline > now or self._conn.paused:  # a chunk came, or we hold the reading
+            self._timer = self._loop.call_at(max(self._deadline, now + 0.001), self._expire)
+            return
+        what = "answer"
+        if self._head_done:
+            what = "chunk of its stream" if self._per_chunk else "complete answer"
+        self._fail(TimeoutError(f"the upstream sent no {what} within {self._timeout_s:g} s"))
+        self._conn.close()
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    # -- read by the caller ------------------------------------------------------------------
+
+    def _waiting(self) -> asyncio.Future[None]:
+        # A future to await directly (no coroutine of its own: one frame less to resume).
+        self._waiter = waiter = self._loop.create_future()
+        return waiter
+
+    async def read(self) -> bytes:
+        """The whole body; the connection goes back to the pool (closed if the answer failed)."""
+        try:
+            while not self._complete:
+                if self._error is not None:
+                    raise self._error
+                await self._waiting()
+            return b"".join(self._chunks)
+        finally:
+            self._chunks.clear()
+            self.close()
+
+    async def next_chunk(self) -> bytes | None:
+        """The next piece of the body as it came, or None at its end."""
+        while not self._chunks:
+            if self._complete:
+                return None
+            if self._error is not None:
+                raise self._error
+            await self._waiting()
+        data = self._chunks.popleft()
+        self._buffered -= len(data)
+        if self._buffered <= PAUSE_ABOVE // 2:
+            self._conn.resume()
+        return data
+
+    def close(self) -> None:
+        """Release the connection: back to the pool after a complete keep-alive answer, closed
+        otherwise (an answer left half read cannot share its connection). Idempotent."""
+        if self._released:
+            return
+        self._released = True
+        self._cancel_timer()
+        if self._complete and self._keep_alive:
+            self._conn.release()
+        else:
+            self._fail(HTTPError("the answer was closed before its end"))
+            self._conn.close()
+
+
+class _Connection(asyncio.Protocol):
+    """One keep-alive connection, carrying one request at a time."""
+
+    def __init__(self, pool: Pool, origin: tuple[str, int, bool]) -> None:
+        self.pool = pool
+        self.origin = origin
+        self.loop = pool.loop
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.response: Response | None = None
+        self.closed = False
+        self.paused = False
+        self.idle_since = 0.0
+        self._length_known = False  # the answer has Content-Length or is chunked
+
+    # -- asyncio.Protocol ----------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        response = self.response
+        if response is None or response._complete:  # bytes nobody asked for: out of step
+            self.close()
+            return
+        response.got_bytes = True
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            response._fail(HTTPError(f"the upstream's answer is not valid HTTP/1.1: {exc}"))
+            self.close()
+
+    def eof_received(self) -> bool | None:
+        return None  # close our side too: connection_lost follows
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        response, self.response = self.response, None
+        if response is None:
+            return
+        if response._head_done and not self._length_known and exc is None:
+            response._end(keep_alive=False)  # a body delimited by the end of the connection
+        else:
+            why = f": {exc}" if exc else ""
+            response._fail(HTTPError(f"the upstream closed the connection mid-answer{why}"))
+
+    # -- httptools callbacks -------------------------------------------------------------------
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() in (b"content-length", b"transfer-encoding"):
+            self._length_known = True
+
+    def on_headers_complete(self) -> None:
+        status = self.parser.get_status_code()
+        if status < 200:  # 1xx: an interim answer, the real one follows
+            self._length_known = False
+        elif self.response is not None:
+            self._length_known = self._length_known or status in (204, 304)
+            self.response._head(status)
+
+    def on_body(self, body: bytes) -> None:
+        if self.response is not None:
+            self.response._body(body)
+
+    def on_message_complete(self) -> None:
+        response = self.response
+        if response is not None and response._head_done:
+            response._end(self.parser.should_keep_alive())
+
+    # -- used by Pool and Response -------------------------------------------------------------
+
+    def send(self, data: bytes, deadline: float, timeout_s: float, per_chunk: bool) -> Response:
+        assert self.transport is not None
+        self._length_known = False
+        self.response = response = Response(self, deadline, timeout_s, per_chunk)
+        self.transport.write(data)
+        return response
+
+    def pause(self) -> None:
+        if not self.paused and self.transport is not None and not self.closed:
+            self.paused = True
+            self.transport.pause_reading()
+
+    def resume(self) -> None:
+        if self.paused and self.transport is not None and not self.closed:
+            self.paused = False
+            self.transport.resume_reading()
+
+    def release(self) -> None:
+        self.response = None
+        self.pool.release(self)
+
+    def close(self) -> None:
+        self.closed = True
+        if self.transport is not None:
+            self.transport.close()
+
+
+class Pool:
+    """Keep-alive connections per origin, opened on demand, with no cap on how many are open
+    at once (the upstream's own limits apply); at most ``MAX_IDLE_PER_ORIGIN`` wait idle."""
+
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._tls = tls
+        self._idle: dict[tuple[str, int, bool], deque[_Connection]] = {}
+        self._closed = False
+
+    async def request(
+        self,
+        where: Endpoint,
+        body: bytes,
+        headers: bytes = b"",
+        timeout_s: float = 30.0,
+        stream: bool = False,
+    ) -> Response:
+        """Send ``POST`` with ``body`` and the encoded ``headers`` (``encode_headers``); return
+        the response once its head is in. ``timeout_s`` bounds the whole answer, or for a
+        ``stream`` its head and then each chunk (``TimeoutError``); ``HTTPError`` or ``OSError``
+        when no answer could be had."""
+        data = b"%s%d\r\n%s\r\n%s" % (where.head, len(body), headers, body)
+        deadline = self.loop.time() + timeout_s
+        for attempt in (1, 2):
+            conn, reused = self._reuse(where)
+            if conn is None:
+                conn = await self._connect(where, deadline)
+            response = conn.send(data, deadline, timeout_s, stream)
+            try:
+                while not response._head_done:  # until the status and headers are in
+                    if response._error is not None:
+                        raise response._error
+                    await response._waiting()
+            except HTTPError:
+                response.close()
+                if attempt == 1 and reused and not response.got_bytes:
+                    continue  # the server had closed it while idle: once more, on a new one
+                raise
+            except BaseException:  # timed out or cancelled: the connection is out of step
+                response.close()
+                raise
+            return response
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _reuse(self, where: Endpoint) -> tuple[_Connection | None, bool]:
+        idle = self._idle.get((where.host, where.port, where.tls))
+        now = time.monotonic()
+        while idle:
+            conn = idle.pop()  # the most recent: the likeliest to be alive
+            if not conn.closed and now - conn.idle_since < IDLE_FOR_S:
+                return conn, True
+            conn.close()
+        return None, False
+
+    async def _connect(self, where: Endpoint, deadline: float) -> _Connection:
+        if self._closed:
+            raise HTTPError("the client is closed")
+        origin = (where.host, where.port, where.tls)
+        tls = None
+        if where.tls:
+            tls = self._tls or ssl.create_default_context()
+            self._tls = tls
+        try:
+            async with asyncio.timeout_at(deadline):
+                _, conn = await self.loop.create_connection(
+                    lambda: _Connection(self, origin),
+                    where.host,
+                    where.port,
+                    ssl=tls,
+                    server_hostname=where.host if tls else None,
+                )
+        except TimeoutError as exc:
+            raise TimeoutError(f"could not connect to {where.host}:{where.port} in time") from exc
+        return conn
+
+    def release(self, conn: _Connection) -> None:
+        """Keep an idle connection for the next request to its origin (or close it)."""
+        idle = self._idle.setdefault(conn.origin, deque())
+        if self._closed or conn.closed or len(idle) >= MAX_IDLE_PER_ORIGIN:
+            conn.close()
+            return
+        conn.idle_since = time.monotonic()
+        idle.append(conn)
+
+    def close(self) -> None:
+        """Close the idle connections; those in use close when their answer is released."""
+        self._closed = True
+        for idle in self._idle.values():
+            while idle:
+                idle.pop().close()
