@@ -107,6 +107,27 @@ def test_writer_yields_its_core_only_while_it_keeps_up(
     assert (len(pauses), len(yields)) == (2 + blocks, blocks)
 
 
+def test_a_submitter_that_finds_the_writer_behind_yields_to_it(
+    sqlite_url: str, spool_dir: Path, make_call: MakeCall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    yields: list[int] = []
+    monkeypatch.setattr(writer_module, "_sched_yield", lambda: yields.append(1))
+    monkeypatch.setattr(writer_module, "BEHIND_AT", 5)
+    with LogWriter(lambda: LogStore(sqlite_url), Spool(spool_dir), queue_size=8) as writer:
+        for i in range(5):  # not started: the queue only grows
+            writer.submit(make_call(i))
+        assert yields == []  # 0-4 queued when they came: the writer is not behind
+        for i in range(5, 10):
+            writer.submit(make_call(i))
+        assert writer.stats().queued == 8 and writer.stats().overflowed == 2
+        # 5, 6 and 7 found 5-7 queued and yielded; 8 and 9 overflowed to the spool: no wait
+        # there, since the writer is not needed to keep them.
+        assert len(yields) == 3
+        writer.start()
+        assert writer.flush(timeout_s=20)
+    assert len(stored_ids(sqlite_url)) == 10
+
+
 def test_torn_last_line_is_skipped(spool_dir: Path, make_call: MakeCall) -> None:
     spool = Spool(spool_dir)
     segment = spool.append([make_call(i) for i in range(3)], in_memory=False)

@@ -60,6 +60,12 @@ LINGER_S = 0.1
 # took its batch: at 500 req/s about one does; at the gateway's maximum, 16 are there ~3 ms into
 # a batch, and the rest of the batch goes in without a break.
 YIELD_BELOW = 16
+# A submitter that finds this many records queued yields its core (and the GIL) to the writer.
+# Without it, an event loop that never waits for I/O under full load (the gateway's upstream
+# client runs on the loop) holds the GIL for the interpreter's whole switch interval (5 ms)
+# each time the writer gives it up for a SQLite statement, and the writer falls behind until
+# the queue overflows to the spool. Two batches' worth: a writer that keeps up never has more.
+BEHIND_AT = 2 * BATCH_SIZE
 RETRY_FIRST_S = 0.1  # first retry after a store failure; doubles each failure...
 RETRY_MAX_S = 10.0  # ...up to this, so a store that comes back is used within 10 s
 RESCAN_S = 30.0  # how often to look for segments left by processes that died
@@ -203,20 +209,24 @@ class LogWriter:
                     segment = self.spool.append([record], in_memory=True)
                 except SpoolError as exc:  # the queue still carries it, as without write-ahead
                     self._last_error = str(exc)
-            if len(self._items) < self._queue_size:
+            queued = len(self._items)
+            if queued < self._queue_size:
                 self._items.append((record, segment))
                 if not self._wake.is_set():  # set after the append: see _take
                     self._wake.set()
+            else:
+                self._counts["overflowed"] += 1
+                if segment is not None:
+                    # The segment holds it on disk already; replay reads it back from there.
+                    self.spool.mark_replay(segment)
+                    return
+                try:
+                    self.spool.append([record], in_memory=False)
+                except SpoolError as exc:
+                    self._dropped(1, exc)
                 return
-            self._counts["overflowed"] += 1
-            if segment is not None:
-                # The segment holds it on disk already; replay reads it back from there.
-                self.spool.mark_replay(segment)
-                return
-            try:
-                self.spool.append([record], in_memory=False)
-            except SpoolError as exc:
-                self._dropped(1, exc)
+        if queued >= BEHIND_AT:
+            _sched_yield()  # releases the GIL, and this core, to the writer: see BEHIND_AT
 
     def flush(self, timeout_s: float = 30.0) -> bool:
         """Wait until every record submitted so far is in the store; False on timeout (or when
