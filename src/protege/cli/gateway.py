@@ -33,6 +33,7 @@ def gateway_command(
 
     from protege.capture.app import CONFIG_ENV, build_app
     from protege.capture.config import load_gateway_config
+    from protege.capture.protocol import CoalescingHttpToolsProtocol
 
     loaded = load_gateway_config(config)  # every problem reported before a worker starts
     build_app(loaded)  # checks API-key variables and the price table now, in this process
@@ -48,7 +49,7 @@ def gateway_command(
         port=port,
         workers=workers,
         loop="uvloop",
-        http="httptools",
+        http=CoalescingHttpToolsProtocol,  # httptools, one write per answer
         log_level="warning",
         access_log=False,  # one log line per request would cost more than the gateway itself
         # Nothing reads the client's address, so uvicorn need not rewrite it from
