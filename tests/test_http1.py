@@ -1,6 +1,7 @@
 """The gateway's in-loop HTTP/1.1 client against real TCP (and TLS) servers that answer with
 scripted bytes: keep-alive reuse, the three ways a body ends, streams, deadlines, the one retry
-on a connection the server closed while idle, and what is not an answer.
+on a connection the server closed while idle, and what is not an answer. Last, the server side's
+transport that writes an answer's head with its body.
 
 Each test runs on uvloop (what the gateway runs) and on asyncio's own loop."""
 
@@ -19,6 +20,7 @@ import uvloop
 
 from protege.capture import http1
 from protege.capture.http1 import HTTPError, Pool, encode_headers, endpoint
+from protege.capture.protocol import CoalescingTransport
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
 OK = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}'
@@ -317,5 +319,42 @@ def test_https_verifies_the_upstreams_certificate(run: Any, tmp_path: Path) -> N
                 response = await trusting.request(where(server.url("https")), b"{}")
                 assert await response.read() == b'{"ok":true}'
             trusting.close()
+
+    run(main())
+
+
+class Recording(asyncio.Transport):
+    """The socket's side of a transport: what was written, in which calls."""
+
+    def __init__(self) -> None:
+        super().__init__({"peername": ("127.0.0.1", 1)})
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.writes.append(bytes(data))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_an_answers_head_goes_out_with_its_body_or_on_the_next_turn(run: Any) -> None:
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        inner = Recording()
+        outer = CoalescingTransport(inner, loop)
+        outer.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        assert inner.writes == []
+        outer.write(b"body")  # same step: one write
+        assert inner.writes == [b"HTTP/1.1 200 OK\r\n\r\nbody"]
+        outer.write(b"head of a stream")  # nothing follows in this step
+        await asyncio.sleep(0)
+        assert inner.writes[1:] == [b"head of a stream"]
+        outer.write(b"chunk")
+        await asyncio.sleep(0)
+        outer.write(b"last")
+        outer.close()  # sends what it holds first
+        assert inner.writes[2:] == [b"chunk", b"last"] and inner.closed
+        assert outer.get_extra_info("peername") == ("127.0.0.1", 1)
 
     run(main())
