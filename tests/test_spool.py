@@ -23,7 +23,7 @@ import protege.store.writer as writer_module
 from protege.errors import SpoolError, StoreError
 from protege.store import LoggedCall, LogStore, LogWriter, Spool, spool_dir_for
 from protege.store.engine import json_text
-from protege.store.logstore import ROWS_PER_STATEMENT
+from protege.store.logstore import MAX_ROWS_PER_STATEMENT, ROWS_PER_STATEMENT
 from protege.store.record import FIELD_NAMES, decode_line, encode_line
 from protege.store.spool import REJECTED_FILE, SUFFIX
 from protege.store.writer import YIELD_BELOW
@@ -126,6 +126,32 @@ def test_a_submitter_that_finds_the_writer_behind_yields_to_it(
         writer.start()
         assert writer.flush(timeout_s=20)
     assert len(stored_ids(sqlite_url)) == 10
+
+
+def test_a_busy_writers_batch_goes_in_larger_statements(
+    sqlite_url: str, spool_dir: Path, make_call: MakeCall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer_module, "BUSY_BATCH", 10)
+    blocks: list[int | None] = []
+
+    class Recording(LogStore):
+        def insert_many(self, records: object, **kwargs: Any) -> int:
+            blocks.append(kwargs.get("rows_per_statement"))
+            return super().insert_many(records, **kwargs)  # type: ignore[arg-type]
+
+    with LogWriter(lambda: Recording(sqlite_url), Spool(spool_dir)) as writer:
+        for i in range(9):  # one batch under BUSY_BATCH: the backend's small statements
+            writer.submit(make_call(i))
+        writer.start()
+        assert writer.flush(timeout_s=20)
+        writer.close()
+    with LogWriter(lambda: Recording(sqlite_url), Spool(spool_dir)) as writer:
+        for i in range(10, 20):  # a batch of BUSY_BATCH
+            writer.submit(make_call(i))
+        writer.start()
+        assert writer.flush(timeout_s=20)
+    assert blocks == [None, MAX_ROWS_PER_STATEMENT]
+    assert len(stored_ids(sqlite_url)) == 19
 
 
 def test_torn_last_line_is_skipped(spool_dir: Path, make_call: MakeCall) -> None:

@@ -64,7 +64,7 @@ class LogStore:
         self._write = self.engine.execution_options(**{WRITE_OPTION: True})
         self._insert_calls, self._insert_tags = _insert_statements(self.backend)
         self.rows_per_statement = ROWS_PER_STATEMENT[self.backend]  # resolve_url: one of two
-        self._insert_call_block = _multi_row(self._insert_calls, self.rows_per_statement)
+        self._blocks: dict[int, str] = {}  # rows per statement -> its multi-row INSERT
         try:
             self.applied_now = self._migrate()
         except BaseException:
@@ -95,7 +95,11 @@ class LogStore:
             return applied_migrations(conn)
 
     def insert_many(
-        self, records: Iterable[LoggedCall], *, pause: Callable[[], None] | None = None
+        self,
+        records: Iterable[LoggedCall],
+        *,
+        pause: Callable[[], None] | None = None,
+        rows_per_statement: int | None = None,
     ) -> int:
         """Insert calls in one transaction; return how many were new.
 
@@ -106,10 +110,13 @@ class LogStore:
         This is the log writer's hot path, so it runs driver-level statements (``INSERT OR
         IGNORE`` / ``ON CONFLICT DO NOTHING``) with values converted here, instead of a compiled
         SQLAlchemy insert with ``RETURNING``: see docs/capture.md for what that did to the
-        gateway's tail latency. Calls go in blocks of ``rows_per_statement`` rows per statement,
-        the rest row by row (``executemany``); ``pause`` is called after each block (the log
-        writer uses it to let a waiting thread have the CPU).
+        gateway's tail latency. Calls go in blocks of ``rows_per_statement`` rows per statement
+        (default: the backend's ``ROWS_PER_STATEMENT``), the rest row by row (``executemany``);
+        ``pause`` is called after each block (the log writer uses it to let a waiting thread
+        have the CPU).
         """
+        if rows_per_statement is not None and not 1 <= rows_per_statement <= MAX_ROWS_PER_STATEMENT:
+            raise ValueError(f"rows_per_statement must be 1-{MAX_ROWS_PER_STATEMENT}")
         rows: dict[str, LoggedCall] = {}
         for record in records:
             rows.setdefault(record.id, record)
@@ -122,7 +129,10 @@ class LogStore:
             for record in unique
             for key, value in record.tags.items()
         ]
-        block = self.rows_per_statement
+        block = rows_per_statement or self.rows_per_statement
+        statement = self._blocks.get(block)
+        if statement is None:
+            statement = self._blocks[block] = _multi_row(self._insert_calls, block)
         with translated_errors(self.url, "inserting calls"), self._write.begin() as conn:
             new = 0
             # Convert a block, insert it, then the next: the driver lets go of the GIL while a
@@ -132,7 +142,7 @@ class LogStore:
                 part = [_call_values(record, sqlite_ts) for record in unique[start : start + block]]
                 if len(part) == block:
                     values = tuple(chain.from_iterable(part))
-                    new += max(conn.exec_driver_sql(self._insert_call_block, values).rowcount, 0)
+                    new += max(conn.exec_driver_sql(statement, values).rowcount, 0)
                     if pause is not None:
                         pause()
                 else:
@@ -256,8 +266,9 @@ _CALL_COLUMNS = tuple(column.name for column in calls.columns)
 # here (session 6), and 8 rows take ~0.1 ms. PostgreSQL does the work in its own process, where
 # the kernel schedules it like any other, and small blocks cost the client more (8 rows: ~55 us
 # per row, 64: ~45), so it keeps 64. 64 rows x 17 columns = 1,088 parameters: far under SQLite's
-# limit (32,766) and PostgreSQL's (65,535).
+# limit (32,766) and PostgreSQL's (65,535); the most ``insert_many`` takes.
 ROWS_PER_STATEMENT = {"sqlite": 8, "postgresql": 64}
+MAX_ROWS_PER_STATEMENT = 64
 _JSON_COLUMNS = frozenset({"request", "response", "tags"})
 
 

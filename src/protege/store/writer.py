@@ -41,7 +41,7 @@ from pathlib import Path
 from protege.errors import SpoolError, StoreError, StoreUnavailableError
 from protege.home import protege_home
 from protege.store.engine import redact, resolve_url
-from protege.store.logstore import LOCK_TIMEOUT_S, LogStore
+from protege.store.logstore import LOCK_TIMEOUT_S, MAX_ROWS_PER_STATEMENT, LogStore
 from protege.store.record import LoggedCall
 from protege.store.spool import SEGMENT_BYTES, Segment, Spool
 
@@ -60,6 +60,11 @@ LINGER_S = 0.1
 # took its batch: at 500 req/s about one does; at the gateway's maximum, 16 are there ~3 ms into
 # a batch, and the rest of the batch goes in without a break.
 YIELD_BELOW = 16
+# A batch this large means a busy gateway (2,560 req/s and more, with LINGER_S): there a request
+# waits behind others anyway, so the batch goes in 64-row statements, which cost SQLite ~1 us less
+# per row than 8-row ones and give the GIL up (and take it back from a busy event loop) an eighth
+# as often.
+BUSY_BATCH = 256
 # A submitter that finds this many records queued yields its core (and the GIL) to the writer.
 # Without it, an event loop that never waits for I/O under full load (the gateway's upstream
 # client runs on the loop) holds the GIL for the interpreter's whole switch interval (5 ms)
@@ -365,7 +370,9 @@ class LogWriter:
         """Insert; when the store refuses the data, insert one by one and reject the culprits."""
         assert self._store is not None
         try:
-            new = self._store.insert_many(records, pause=self._give_way)
+            # A busy gateway: fewer, larger statements (see BUSY_BATCH).
+            rows = MAX_ROWS_PER_STATEMENT if len(records) >= BUSY_BATCH else None
+            new = self._store.insert_many(records, pause=self._give_way, rows_per_statement=rows)
         except StoreUnavailableError:
             raise
         except StoreError:
