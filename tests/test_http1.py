@@ -181,6 +181,7 @@ def test_a_reused_connection_closed_by_the_server_is_retried_once_on_a_new_one(r
     [
         (b"", "closed the connection"),  # a new connection that closes: no retry
         (b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nshort", "closed the connection"),
+        (b"HTTP/1.1 200 OK\r\ncONTENT-lENGTH: 50\r\n\r\nshort", "closed the connection"),
         (b"SMTP ready\r\n\r\n", "not valid HTTP/1.1"),
     ],
 )

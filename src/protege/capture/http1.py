@@ -196,6 +196,19 @@ class Response:
             self._conn.close()
 
 
+def _declares_length(headers: dict[bytes, bytes]) -> bool:
+    """Whether an answer's body ends by its Content-Length or its last chunk (not by the end of
+    the connection). Header names are case-insensitive: the usual spellings first."""
+    if b"content-length" in headers or b"Content-Length" in headers:
+        return True
+    if b"transfer-encoding" in headers or b"Transfer-Encoding" in headers:
+        return True
+    return any(name.lower() in _LENGTH_HEADERS for name in headers)
+
+
+_LENGTH_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
+
+
 class _Connection(asyncio.Protocol):
     """One keep-alive connection, carrying one request at a time."""
 
@@ -204,6 +217,10 @@ class _Connection(asyncio.Protocol):
         self.origin = origin
         self.loop = pool.loop
         self.transport: asyncio.Transport | None = None
+        # The answer's headers, collected by a C call per header rather than a Python method
+        # (httptools looks on_header up once, here): only their names are read, once.
+        self._headers: dict[bytes, bytes] = {}
+        self.on_header = self._headers.__setitem__
         self.parser = httptools.HttpResponseParser(self)
         self.response: Response | None = None
         self.closed = False
@@ -244,17 +261,13 @@ class _Connection(asyncio.Protocol):
 
     # -- httptools callbacks -------------------------------------------------------------------
 
-    def on_header(self, name: bytes, value: bytes) -> None:
-        if name.lower() in (b"content-length", b"transfer-encoding"):
-            self._length_known = True
-
     def on_headers_complete(self) -> None:
         status = self.parser.get_status_code()
-        if status < 200:  # 1xx: an interim answer, the real one follows
-            self._length_known = False
-        elif self.response is not None:
-            self._length_known = self._length_known or status in (204, 304)
+        headers = self._headers
+        if status >= 200 and self.response is not None:  # 1xx: interim, the real one follows
+            self._length_known = status in (204, 304) or _declares_length(headers)
             self.response._head(status)
+        headers.clear()
 
     def on_body(self, body: bytes) -> None:
         if self.response is not None:
@@ -269,7 +282,6 @@ class _Connection(asyncio.Protocol):
 
     def send(self, data: bytes, deadline: float, timeout_s: float, per_chunk: bool) -> Response:
         assert self.transport is not None
-        self._length_known = False
         self.response = response = Response(self, deadline, timeout_s, per_chunk)
         self.transport.write(data)
         return response
