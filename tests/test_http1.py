@@ -359,3 +359,106 @@ def test_an_answers_head_goes_out_with_its_body_or_on_the_next_turn(run: Any) ->
         assert outer.get_extra_info("peername") == ("127.0.0.1", 1)
 
     run(main())
+
+
+def test_a_whole_answer_larger_than_the_stream_buffer_is_read_to_its_end(run: Any) -> None:
+    body = b"z" * (3 * http1.PAUSE_ABOVE)
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        while True:
+            await read_request(reader)
+            status = b"200 OK" if n == 0 else b"500 Internal Server Error"
+            writer.write(b"HTTP/1.1 %s\r\nContent-Length: %d\r\n\r\n%s" % (status, len(body), body))
+
+    async def main() -> None:
+        async with Script(handler) as server:
+            pool = Pool()
+            assert await (await pool.request(where(server.url()), b"{}")).read() == body
+            pool.close()
+            pool = Pool()  # a stream whose answer is an error is read whole too
+            response = await pool.request(where(server.url()), b"{}", stream=True)
+            await asyncio.sleep(0.2)  # more than PAUSE_ABOVE arrives before it is read
+            assert (response.status, await response.read()) == (500, body)
+
+    run(main())
+
+
+def test_the_retry_goes_to_a_new_connection_not_another_idle_one(run: Any) -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await read_request(reader)
+        writer.write(OK)
+        await writer.drain()
+        if n < 2:  # the first two connections: dropped as the next request comes in
+            await read_request(reader)
+            writer.transport.abort()
+            return
+        while True:
+            await read_request(reader)
+            writer.write(OK)
+
+    async def main() -> None:
+        async with Script(handler) as server:
+            pool = Pool()
+            first = await asyncio.gather(
+                *(pool.request(where(server.url()), b"{}") for _ in range(2))
+            )
+            for response in first:  # two idle connections in the pool, both about to fail
+                assert await response.read() == b'{"ok":true}'
+            response = await pool.request(where(server.url()), b"{}")
+            assert await response.read() == b'{"ok":true}'
+            assert server.connections == 3
+            pool.close()
+
+    run(main())
+
+
+def test_a_body_in_another_coding_ends_with_the_connection_and_a_stray_answer_is_dropped(
+    run: Any,
+) -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await read_request(reader)
+        if n == 0:  # no length, a coding that is not chunked: the body runs to the close
+            writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: identity-ish\r\n\r\nuntil close")
+            return
+        writer.write(OK + OK)  # two answers to one request
+        await reader.read()
+
+    async def main() -> None:
+        async with Script(handler) as server:
+            pool = Pool()
+            for expected in (b"until close", b'{"ok":true}'):
+                response = await pool.request(where(server.url()), b"{}")
+                assert await response.read() == expected
+            response = await pool.request(where(server.url()), b"{}")  # not on the stray one
+            assert server.connections == 3
+            response.close()
+            pool.close()
+
+    run(main())
+
+
+def test_a_hosts_addresses_are_tried_in_turn_families_alternating(run: Any) -> None:
+    assert http1._interleaved(
+        ["::1", "::2", "10.0.0.1", "::1", "10.0.0.2"], [10, 10, 2, 10, 2]
+    ) == ["::1", "10.0.0.1", "::2", "10.0.0.2"]
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await read_request(reader)
+        writer.write(OK)
+        await writer.drain()
+
+    async def main() -> None:
+        async with Script(handler) as server:  # listens on 127.0.0.1 only
+            pool = Pool()
+            loop = asyncio.get_running_loop()
+
+            async def resolve(host: str, port: int, **kwargs: Any) -> list[Any]:
+                assert host == "upstream.test"  # the resolver is the edge: two addresses
+                return [(2, 1, 6, "", (ip, port)) for ip in ("127.0.0.2", "127.0.0.1")]
+
+            loop.getaddrinfo = resolve  # type: ignore[method-assign]
+            # nothing listens on 127.0.0.2 (refused): the next address answers
+            url = server.url().replace("127.0.0.1", "upstream.test")
+            assert await (await pool.request(where(url), b"{}")).read() == b'{"ok":true}'
+
+    run(main())

@@ -14,15 +14,18 @@ What it does, and no more, since the gateway sends one kind of request:
 - whole answers (``Response.read``) and streams (``Response.next_chunk``), with reading paused
   while more than ``PAUSE_ABOVE`` bytes of a stream wait for its consumer;
 - a deadline for the whole answer, or for a stream, for its headers and then for each chunk;
-- one retry on a fresh connection when a reused one closes before any byte of its answer (the
-  server dropped an idle keep-alive connection as the request went out), as the official
-  OpenAI client retries a request whose connection failed.
+- one retry on a new connection when a reused one closes within ``RETRY_WITHIN_S`` and before
+  any byte of its answer (the server dropped an idle keep-alive connection as the request went
+  out), as the official OpenAI client retries a request whose connection failed.
+- a host's addresses tried in turn, families alternating, 250 ms each but the last.
 No redirects, no proxies, no decompression (no Accept-Encoding is sent: bytes pass through).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import socket
 import ssl
 import time
 from collections import deque
@@ -38,6 +41,29 @@ PAUSE_ABOVE = 256 * 1024  # bytes of a stream buffered ahead of its consumer bef
 # arming and cancelling a uvloop timer costs ~2.3 us, ~3 % of the gateway's CPU per request. A
 # timeout therefore fires up to this much late.
 SWEEP_S = 0.05
+# A reused connection that closes this soon after the request, with no byte of answer, was
+# closed by the server while idle: the request is sent again on a new connection. Later, the
+# upstream may have worked on it (and billed it), so the failure is reported instead.
+RETRY_WITHIN_S = 0.5
+# A host with several addresses (IPv6 and IPv4): each but the last gets this long to connect
+# before the next is tried (RFC 8305's connection attempt delay), so a black-holed IPv6 route
+# costs 250 ms instead of the whole timeout.
+FALLBACK_AFTER_S = 0.25
+
+
+def _interleaved(addresses: list[str], families: list[int]) -> list[str]:
+    """``addresses`` in resolver order, alternating address families (RFC 8305), each once."""
+    by_family: dict[int, list[str]] = {}
+    for address, family in zip(addresses, families, strict=True):
+        if address not in by_family.setdefault(family, []):
+            by_family[family].append(address)
+    queues = list(by_family.values())
+    ordered = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                ordered.append(queue.pop(0))
+    return ordered
 
 
 class HTTPError(Exception):
@@ -69,11 +95,21 @@ def endpoint(url: str, user_agent: str, content_type: str = "application/json") 
     return Endpoint(parts.hostname, port, tls, head)
 
 
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # a header name (RFC 9110's token)
+
+
+def header_value_ok(value: str) -> bool:
+    """Whether ``value`` can go in a header line as it is: no line break or NUL, Latin-1."""
+    if "\r" in value or "\n" in value or "\0" in value:
+        return False
+    return value.isascii() or all(ord(c) < 256 for c in value)
+
+
 def encode_headers(headers: dict[str, str]) -> bytes:
     """Header lines for a request; ``ValueError`` for a name or value that would break the head."""
     lines = []
     for name, value in headers.items():
-        if "\r" in value or "\n" in value or not name.isascii() or ":" in name:
+        if not _TOKEN.fullmatch(name) or not header_value_ok(value):
             raise ValueError(f"header {name!r} has a character HTTP does not allow there")
         lines.append(f"{name}: {value}\r\n".encode("latin-1"))
     return b"".join(lines)
@@ -91,6 +127,7 @@ class Response:
         self._loop = conn.loop
         self._timeout_s = timeout_s
         self._per_chunk = per_chunk  # a stream: the deadline restarts at each chunk
+        self._pausable = per_chunk  # a stream read chunk by chunk may hold the upstream back
         self._chunks: deque[bytes] = deque()
         self._buffered = 0
         self._head_done = False
@@ -111,6 +148,8 @@ class Response:
 
     def _head(self, status: int) -> None:
         self.status, self._head_done = status, True
+        if self._per_chunk:  # the first chunk is due within the timeout from the head on
+            self._deadline = self._loop.time() + self._timeout_s
         self._wake()
 
     def _body(self, data: bytes) -> None:
@@ -118,7 +157,7 @@ class Response:
         self._buffered += len(data)
         if self._per_chunk:
             self._deadline = self._loop.time() + self._timeout_s
-        if self._buffered > PAUSE_ABOVE:
+        if self._buffered > PAUSE_ABOVE and self._pausable:
             self._conn.pause()
         self._wake()
 
@@ -140,7 +179,7 @@ class Response:
         """Fail with ``TimeoutError`` if the deadline passed (called by the pool's sweep)."""
         if self._deadline > now:
             return
-        if self._conn.paused:  # we hold the reading: the upstream is not late
+        if self._conn.paused and self._buffered:  # we hold the upstream back: it is not late
             self._deadline = now + self._timeout_s
             return
         what = "answer"
@@ -159,6 +198,8 @@ class Response:
     async def read(self) -> bytes:
         """The whole body; the connection goes back to the pool (closed if the answer failed)."""
         try:
+            self._pausable = False  # nobody reads it chunk by chunk: take it all in
+            self._conn.resume()
             while not self._complete:
                 if self._error is not None:
                     raise self._error
@@ -189,8 +230,9 @@ class Response:
             return
         self._released = True
         self._conn.pool.unwatch(self)
-        if self._complete and self._keep_alive:
-            self._conn.release()
+        conn = self._conn
+        if self._complete and self._keep_alive and not conn.paused and not conn.out_of_step:
+            conn.release()
         else:
             self._fail(HTTPError("the answer was closed before its end"))
             self._conn.close()
@@ -201,12 +243,17 @@ def _declares_length(headers: dict[bytes, bytes]) -> bool:
     the connection). Header names are case-insensitive: the usual spellings first."""
     if b"content-length" in headers or b"Content-Length" in headers:
         return True
-    if b"transfer-encoding" in headers or b"Transfer-Encoding" in headers:
-        return True
-    return any(name.lower() in _LENGTH_HEADERS for name in headers)
-
-
-_LENGTH_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered == b"content-length":
+            return True
+        # Only a chunked body ends by itself; any other coding alone runs to the connection's end.
+        if (
+            lowered == b"transfer-encoding"
+            and value.rsplit(b",", 1)[-1].strip().lower() == b"chunked"
+        ):
+            return True
+    return False
 
 
 class _Connection(asyncio.Protocol):
@@ -225,6 +272,7 @@ class _Connection(asyncio.Protocol):
         self.response: Response | None = None
         self.closed = False
         self.paused = False
+        self.out_of_step = False  # bytes came that belong to no request: never reuse it
         self.idle_since = 0.0
         self._length_known = False  # the answer has Content-Length or is chunked
 
@@ -243,6 +291,8 @@ class _Connection(asyncio.Protocol):
             self.parser.feed_data(data)
         except httptools.HttpParserError as exc:
             response._fail(HTTPError(f"the upstream's answer is not valid HTTP/1.1: {exc}"))
+            self.close()
+        if self.out_of_step:  # a second answer came after this one, unasked
             self.close()
 
     def eof_received(self) -> bool | None:
@@ -264,18 +314,21 @@ class _Connection(asyncio.Protocol):
     def on_headers_complete(self) -> None:
         status = self.parser.get_status_code()
         headers = self._headers
-        if status >= 200 and self.response is not None:  # 1xx: interim, the real one follows
+        response = self.response
+        if response is None or response._head_done:  # a second answer to one request
+            self.out_of_step = True
+        elif status >= 200:  # 1xx: interim, the real one follows
             self._length_known = status in (204, 304) or _declares_length(headers)
-            self.response._head(status)
+            response._head(status)
         headers.clear()
 
     def on_body(self, body: bytes) -> None:
-        if self.response is not None:
+        if self.response is not None and not self.out_of_step:
             self.response._body(body)
 
     def on_message_complete(self) -> None:
         response = self.response
-        if response is not None and response._head_done:
+        if response is not None and response._head_done and not self.out_of_step:
             response._end(self.parser.should_keep_alive())
 
     # -- used by Pool and Response -------------------------------------------------------------
@@ -333,9 +386,10 @@ class Pool:
         data = b"%s%d\r\n%s\r\n%s" % (where.head, len(body), headers, body)
         deadline = self.loop.time() + timeout_s
         for attempt in (1, 2):
-            conn, reused = self._reuse(where)
+            conn, reused = self._reuse(where) if attempt == 1 else (None, False)
             if conn is None:
                 conn = await self._connect(where, deadline)
+            sent = self.loop.time()
             response = conn.send(data, deadline, timeout_s, stream)
             try:
                 while not response._head_done:  # until the status and headers are in
@@ -344,7 +398,8 @@ class Pool:
                     await response._waiting()
             except HTTPError:
                 response.close()
-                if attempt == 1 and reused and not response.got_bytes:
+                quick = self.loop.time() - sent < RETRY_WITHIN_S
+                if attempt == 1 and reused and quick and not response.got_bytes:
                     continue  # the server had closed it while idle: once more, on a new one
                 raise
             except BaseException:  # timed out or cancelled: the connection is out of step
@@ -373,16 +428,31 @@ class Pool:
             self._tls = tls
         try:
             async with asyncio.timeout_at(deadline):
-                _, conn = await self.loop.create_connection(
-                    lambda: _Connection(self, origin),
-                    where.host,
-                    where.port,
-                    ssl=tls,
-                    server_hostname=where.host if tls else None,
-                )
+                found = await self.loop.getaddrinfo(where.host, where.port, type=socket.SOCK_STREAM)
         except TimeoutError as exc:
-            raise TimeoutError(f"could not connect to {where.host}:{where.port} in time") from exc
-        return conn
+            raise TimeoutError(f"could not resolve {where.host} in time") from exc
+        addresses = _interleaved([str(info[4][0]) for info in found], [info[0] for info in found])
+        failure: BaseException = OSError(f"{where.host} has no address")
+        for i, address in enumerate(addresses):
+            remaining = deadline - self.loop.time()
+            if remaining <= 0:
+                break
+            last = i == len(addresses) - 1
+            try:
+                async with asyncio.timeout(remaining if last else min(remaining, FALLBACK_AFTER_S)):
+                    _, conn = await self.loop.create_connection(
+                        lambda: _Connection(self, origin),
+                        address,
+                        where.port,
+                        ssl=tls,
+                        server_hostname=where.host if tls else None,
+                    )
+                return conn
+            except (OSError, TimeoutError) as exc:  # on to the next address
+                failure = exc
+        if isinstance(failure, TimeoutError) or deadline <= self.loop.time():
+            raise TimeoutError(f"could not connect to {where.host}:{where.port} in time")
+        raise failure
 
     def watch(self, response: Response) -> None:
         """Check ``response``'s deadline until it is unwatched."""
@@ -396,9 +466,11 @@ class Pool:
 
     def _sweep(self) -> None:
         now = self.loop.time()
-        for response in [r for r in self._watched if r._deadline <= now]:
-            response.expire(now)
-        self._sweeper = self.loop.call_later(SWEEP_S, self._sweep) if self._watched else None
+        try:
+            for response in [r for r in self._watched if r._deadline <= now]:
+                response.expire(now)
+        finally:  # one failure must not stop every deadline after it
+            self._sweeper = self.loop.call_later(SWEEP_S, self._sweep) if self._watched else None
 
     def release(self, conn: _Connection) -> None:
         """Keep an idle connection for the next request to its origin (or close it)."""
