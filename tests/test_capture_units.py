@@ -4,18 +4,23 @@ the prompt registry with its CLI."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from starlette.requests import ClientDisconnect
 from typer.testing import CliRunner
 
+from protege.capture.app import build_app
 from protege.capture.cache import ResponseCache, cache_key, wants_cache
 from protege.capture.calls import RequestProblem, StreamCollector, parse_tags
 from protege.capture.config import parse_gateway_config
-from protege.capture.gateway import Gateway, read_headers
+from protege.capture.gateway import Gateway, RelayResponse, read_headers
 from protege.capture.sched import is_batch
 from protege.cli import app
 from protege.errors import ConfigError
@@ -190,3 +195,52 @@ def test_gateway_helper_threads_cannot_preempt_the_event_loop(tmp_path: Path) ->
             await gateway.stop()
 
     asyncio.run(started())
+
+
+def test_an_api_key_with_a_line_break_inside_is_refused_and_a_trailing_one_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = parse_gateway_config(
+        {
+            "store": f"sqlite:///{tmp_path}/logs.db",
+            "routes": [
+                {"model": "a", "upstream": "http://127.0.0.1:9/v1", "api_key_env": "KEY_A"},
+                {"model": "b", "upstream": "http://127.0.0.1:9/v1", "api_key_env": "KEY_B"},
+            ],
+        },
+        "gw.yaml",
+    )
+    monkeypatch.setenv("KEY_A", "sk-abc\n")  # as read from a key file
+    monkeypatch.setenv("KEY_B", "sk-abc\r\nX-Injected: 1")
+    with pytest.raises(ConfigError) as caught:
+        build_app(config)
+    assert caught.value.problems == [
+        "routes: b: environment variable KEY_B holds a line break, NUL or non-Latin-1 character "
+        "inside the key (an API key is one line)"
+    ]
+    monkeypatch.setenv("KEY_B", "sk-def")
+    gateway = build_app(config).gateway
+    assert gateway._targets["a"].auth == b"Authorization: Bearer sk-abc\r\n"
+
+
+def test_a_relayed_stream_ends_even_when_it_was_never_iterated() -> None:
+    iterated: list[bool] = []
+    ended: list[bool] = []
+
+    async def chunks() -> AsyncIterator[bytes]:
+        iterated.append(True)
+        yield b"data: {}\n\n"
+
+    async def send(message: Any) -> None:
+        raise OSError("the client is gone")  # before the head could go out
+
+    async def receive() -> Any:
+        return {"type": "http.disconnect"}
+
+    async def main() -> None:
+        response = RelayResponse(chunks(), lambda: ended.append(True))
+        with contextlib.suppress(ClientDisconnect):  # what Starlette turns the OSError into
+            await response({"type": "http", "asgi": {"spec_version": "2.4"}}, receive, send)
+
+    asyncio.run(main())
+    assert ended == [True] and iterated == []

@@ -17,6 +17,7 @@ from starlette.routing import Route as HttpRoute
 
 from protege.capture.config import GatewayConfig, load_gateway_config
 from protege.capture.gateway import Answer, Gateway, error_answer
+from protege.capture.http1 import header_value_ok
 from protege.capture.upstream import JSON
 from protege.errors import ConfigError, InputFileError
 from protege.pricing import PriceTable, load_prices
@@ -142,6 +143,14 @@ def build_app(config: GatewayConfig, *, prices: PriceTable | None = None) -> Fas
         f"routes: {r.model}: environment variable {r.api_key_env} is not set"
         for r in config.routes
         if r.api_key_env and r.api_key_env not in os.environ
+    ]
+    missing += [
+        f"routes: {r.model}: environment variable {r.api_key_env} holds a line break, NUL or "
+        "non-Latin-1 character inside the key (an API key is one line)"
+        for r in config.routes
+        if r.api_key_env
+        and r.api_key_env in os.environ
+        and not header_value_ok(os.environ[r.api_key_env].strip())
     ]
     if missing:
         raise ConfigError("gateway config", missing)

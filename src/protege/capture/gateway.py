@@ -74,6 +74,22 @@ class Answer(NamedTuple):
     body: bytes
 
 
+class RelayResponse(StreamingResponse):
+    """A relayed stream whose ``ended`` callback runs when it is over, however it ended: after
+    its last chunk, on a broken upstream, when the client went away, or when the server never
+    iterated it (the upstream answer is closed and the call logged in every case)."""
+
+    def __init__(self, chunks: AsyncIterator[bytes], ended: Callable[[], None]) -> None:
+        super().__init__(chunks, media_type="text/event-stream")
+        self._ended = ended
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._ended()
+
+
 def error_body(message: str, kind: str, param: str | None = None, code: str | None = None) -> bytes:
     """The OpenAI error envelope."""
     return orjson.dumps({"error": {"message": message, "type": kind, "param": param, "code": code}})
@@ -218,7 +234,7 @@ class Gateway:
 
     async def chat_completions(
         self, raw_headers: Iterable[tuple[bytes, bytes]], receive: Receive
-    ) -> Answer | StreamingResponse:
+    ) -> Answer | RelayResponse:
         """POST /v1/chat/completions, from the ASGI scope's headers and receive callable: a
         complete answer, or a stream to relay (an ASGI app of its own)."""
         started = time.perf_counter()
@@ -301,7 +317,7 @@ class Gateway:
         headers: dict[bytes, str],
         started: float,
         key: str | None,
-    ) -> Answer | StreamingResponse:
+    ) -> Answer | RelayResponse:
         """Try the route and its fallbacks in order; answer, relay or report the failure."""
         assert self.client is not None
         stream = bool(body.get("stream"))
@@ -325,10 +341,7 @@ class Gateway:
                 )
                 continue
             if outcome.stream is not None:
-                return StreamingResponse(
-                    self._relay(call, route, outcome.stream, started),
-                    media_type="text/event-stream",
-                )
+                return self._relay(call, route, outcome.stream, started)
             if status == 200 and data is not None:
                 try:
                     call.response = orjson.loads(data)
@@ -350,28 +363,42 @@ class Gateway:
         self._finish(call, chain[-1], failure.status, started)
         return error_answer(failure.status, failure.message, failure.kind)
 
-    async def _relay(
+    def _relay(
         self,
         call: LoggedCall,
         route: Route,
         response: Response,
         started: float,
-    ) -> AsyncIterator[bytes]:
+    ) -> RelayResponse:
         collector = StreamCollector()
-        try:
-            # Each chunk is due within the route's timeout (http1.Response's deadline).
-            while (data := await response.next_chunk()) is not None:
-                if call.ttft_ms is None:
-                    call.ttft_ms = round((time.perf_counter() - started) * 1000, 3)
-                collector.feed(data)
-                yield data
-        except (TimeoutError, HTTPError) as exc:
-            call.status, call.error = "error", f"upstream stream broke: {exc!r}"
-            self.metrics.error("upstream")
-        except asyncio.CancelledError:
-            call.status, call.error = "cancelled", "the client went away mid-stream"
-            raise
-        finally:
+        state = {"iterated": False, "ended": False}
+
+        def ended() -> None:  # once, however the stream ended
+            if state["ended"]:
+                return
+            state["ended"] = True
+            if not state["iterated"]:
+                call.status, call.error = "cancelled", "the answer's stream never started"
             response.close()
             call.response = collector.response()
             self._finish(call, route, 200, started)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            state["iterated"] = True
+            try:
+                # Each chunk is due within the route's timeout (http1.Response's deadline).
+                while (data := await response.next_chunk()) is not None:
+                    if call.ttft_ms is None:
+                        call.ttft_ms = round((time.perf_counter() - started) * 1000, 3)
+                    collector.feed(data)
+                    yield data
+            except (TimeoutError, HTTPError) as exc:
+                call.status, call.error = "error", f"upstream stream broke: {exc!r}"
+                self.metrics.error("upstream")
+            except (asyncio.CancelledError, GeneratorExit):
+                call.status, call.error = "cancelled", "the client went away mid-stream"
+                raise
+            finally:
+                ended()
+
+        return RelayResponse(chunks(), ended)

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from protege import __version__
 from protege.capture.config import Route
-from protege.capture.http1 import Endpoint, HTTPError, Pool, Response, endpoint
+from protege.capture.http1 import Endpoint, HTTPError, Pool, Response, encode_headers, endpoint
 
 JSON = "application/json"
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})  # worth trying a fallback for
@@ -38,8 +38,8 @@ class Target(NamedTuple):
 def target_for(route: Route, api_key: str | None) -> Target:
     """The chat-completions endpoint of a route, with its API key's header when it has one."""
     auth = None
-    if api_key is not None:
-        auth = f"Authorization: Bearer {api_key}\r\n".encode("latin-1")
+    if api_key is not None:  # checked by app.build_app; a key file's trailing newline is dropped
+        auth = encode_headers({"Authorization": f"Bearer {api_key.strip()}"})
     return Target(endpoint(f"{route.upstream}/chat/completions", USER_AGENT, JSON), auth)
 
 
