@@ -16,6 +16,7 @@ written on the loop's next turn by itself, so nothing waits for more than that t
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -48,6 +49,20 @@ class CoalescingTransport:
         if held is not None:
             self._held = None
             self._transport.write(held)
+
+    def writelines(self, chunks: Iterable[bytes]) -> None:
+        """Like ``write`` of the chunks joined (after what is held, never before it)."""
+        self.write(b"".join(chunks))
+
+    def write_eof(self) -> None:
+        """Send what is held, then close the writing side."""
+        self.flush()
+        self._transport.write_eof()
+
+    def get_write_buffer_size(self) -> int:
+        """The transport's buffer and what is held (for flow control)."""
+        held = len(self._held) if self._held is not None else 0
+        return int(self._transport.get_write_buffer_size()) + held
 
     def close(self) -> None:
         """Send what is held, then close (as a transport's close sends what it buffered)."""

@@ -64,6 +64,7 @@ class LogStore:
         self._write = self.engine.execution_options(**{WRITE_OPTION: True})
         self._insert_calls, self._insert_tags = _insert_statements(self.backend)
         self.rows_per_statement = ROWS_PER_STATEMENT[self.backend]  # resolve_url: one of two
+        self.max_rows_per_statement = MAX_ROWS_PER_STATEMENT[self.backend]
         self._blocks: dict[int, str] = {}  # rows per statement -> its multi-row INSERT
         try:
             self.applied_now = self._migrate()
@@ -115,8 +116,9 @@ class LogStore:
         ``pause`` is called after each block (the log writer uses it to let a waiting thread
         have the CPU).
         """
-        if rows_per_statement is not None and not 1 <= rows_per_statement <= MAX_ROWS_PER_STATEMENT:
-            raise ValueError(f"rows_per_statement must be 1-{MAX_ROWS_PER_STATEMENT}")
+        most = self.max_rows_per_statement
+        if rows_per_statement is not None and not 1 <= rows_per_statement <= most:
+            raise ValueError(f"rows_per_statement must be 1-{most} on {self.backend}")
         rows: dict[str, LoggedCall] = {}
         for record in records:
             rows.setdefault(record.id, record)
@@ -266,9 +268,12 @@ _CALL_COLUMNS = tuple(column.name for column in calls.columns)
 # here (session 6), and 8 rows take ~0.1 ms. PostgreSQL does the work in its own process, where
 # the kernel schedules it like any other, and small blocks cost the client more (8 rows: ~55 us
 # per row, 64: ~45), so it keeps 64. 64 rows x 17 columns = 1,088 parameters: far under SQLite's
-# limit (32,766) and PostgreSQL's (65,535); the most ``insert_many`` takes.
+# limit (32,766) and PostgreSQL's (65,535).
 ROWS_PER_STATEMENT = {"sqlite": 8, "postgresql": 64}
-MAX_ROWS_PER_STATEMENT = 64
+# The most ``insert_many`` takes (a busy log writer's blocks): on SQLite, what fits the variable
+# limit of builds before 3.32 (999: 58 rows of 17 columns), so an old system library never fails
+# every large batch with "too many SQL variables".
+MAX_ROWS_PER_STATEMENT = {"sqlite": 999 // len(_CALL_COLUMNS), "postgresql": 64}
 _JSON_COLUMNS = frozenset({"request", "response", "tags"})
 
 
