@@ -153,29 +153,6 @@ def test_a_body_may_end_with_the_connection_and_an_interim_answer_is_skipped(run
     run(main())
 
 
-def test_a_reused_connection_closed_by_the_server_is_retried_once_on_a_new_one(run: Any) -> None:
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
-        await read_request(reader)
-        writer.write(OK)
-        await writer.drain()
-        if n == 0:
-            await read_request(reader)  # as if its idle timeout hit just as this came in
-            writer.transport.abort()
-            return
-        await reader.read()
-
-    async def main() -> None:
-        async with Script(handler) as server:
-            pool = Pool()
-            for _ in range(2):
-                response = await pool.request(where(server.url()), b"{}")
-                assert await response.read() == b'{"ok":true}'
-            assert server.connections == 2
-            pool.close()
-
-    run(main())
-
-
 @pytest.mark.parametrize(
     ("answer", "error"),
     [
@@ -383,7 +360,7 @@ def test_a_whole_answer_larger_than_the_stream_buffer_is_read_to_its_end(run: An
     run(main())
 
 
-def test_the_retry_goes_to_a_new_connection_not_another_idle_one(run: Any) -> None:
+def test_a_reused_connection_closed_by_the_server_is_retried_once_on_a_new_one(run: Any) -> None:
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
         await read_request(reader)
         writer.write(OK)
