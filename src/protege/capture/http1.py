@@ -27,7 +27,6 @@ import asyncio
 import re
 import socket
 import ssl
-import time
 from collections import deque
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -77,6 +76,11 @@ class Endpoint(NamedTuple):
     port: int
     tls: bool
     head: bytes  # request line and fixed headers, ending just before Content-Length's value
+
+    @property
+    def origin(self) -> tuple[str, int, bool]:
+        """What its connections are pooled by."""
+        return (self.host, self.port, self.tls)
 
 
 def endpoint(url: str, user_agent: str, content_type: str = "application/json") -> Endpoint:
@@ -229,13 +233,13 @@ class Response:
         if self._released:
             return
         self._released = True
-        self._conn.pool.unwatch(self)
         conn = self._conn
+        conn.pool.unwatch(self)
         if self._complete and self._keep_alive and not conn.paused and not conn.out_of_step:
             conn.release()
         else:
             self._fail(HTTPError("the answer was closed before its end"))
-            self._conn.close()
+            conn.close()
 
 
 def _declares_length(headers: dict[bytes, bytes]) -> bool:
@@ -409,8 +413,8 @@ class Pool:
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def _reuse(self, where: Endpoint) -> tuple[_Connection | None, bool]:
-        idle = self._idle.get((where.host, where.port, where.tls))
-        now = time.monotonic()
+        idle = self._idle.get(where.origin)
+        now = self.loop.time()
         while idle:
             conn = idle.pop()  # the most recent: the likeliest to be alive
             if not conn.closed and now - conn.idle_since < IDLE_FOR_S:
@@ -421,7 +425,7 @@ class Pool:
     async def _connect(self, where: Endpoint, deadline: float) -> _Connection:
         if self._closed:
             raise HTTPError("the client is closed")
-        origin = (where.host, where.port, where.tls)
+        origin = where.origin
         tls = None
         if where.tls:
             tls = self._tls or ssl.create_default_context()
@@ -478,7 +482,7 @@ class Pool:
         if self._closed or conn.closed or len(idle) >= MAX_IDLE_PER_ORIGIN:
             conn.close()
             return
-        conn.idle_since = time.monotonic()
+        conn.idle_since = self.loop.time()
         idle.append(conn)
 
     def close(self) -> None:

@@ -267,8 +267,8 @@ _CALL_COLUMNS = tuple(column.name for column in calls.columns)
 # in 1,000-row batches 64-, 16-, 8- and 4-row blocks cost 10.4, 10.7, 11.4 and 13.5 us per row
 # here (session 6), and 8 rows take ~0.1 ms. PostgreSQL does the work in its own process, where
 # the kernel schedules it like any other, and small blocks cost the client more (8 rows: ~55 us
-# per row, 64: ~45), so it keeps 64. 64 rows x 17 columns = 1,088 parameters: far under SQLite's
-# limit (32,766) and PostgreSQL's (65,535).
+# per row, 64: ~45), so it keeps 64. 64 rows x 17 columns = 1,088 parameters, far under
+# PostgreSQL's limit (65,535); SQLite's is below.
 ROWS_PER_STATEMENT = {"sqlite": 8, "postgresql": 64}
 # The most ``insert_many`` takes (a busy log writer's blocks): on SQLite, what fits the variable
 # limit of builds before 3.32 (999: 58 rows of 17 columns), so an old system library never fails
