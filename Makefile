@@ -68,7 +68,9 @@ test: $(STAMP)
 test-all: $(WEIGHTS_STAMP)
 	$(BIN)/pytest -q -m "not gpu"
 
+## lint: ruff, mypy, and the package map of docs/architecture.md (import-linter, .importlinter).
 lint: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

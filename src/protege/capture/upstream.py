@@ -1,19 +1,17 @@
 """The gateway's side of an upstream call: the route targets and one attempt.
 
-The client is ``protege.capture.http1``: an HTTP/1.1 client on the event loop itself, chosen by
-measurement (docs/capture.md). aiohttp's client was over half of the gateway's CPU per request;
-pyreqwest (Rust's reqwest) took that work out of the interpreter but ran it in a thread of its own,
-and handing each call to that thread and back was most of what the gateway added to the median
-latency. One pool of keep-alive connections serves every route.
+The client is ``protege.capture.http1``, an HTTP/1.1 client on the gateway's own event loop: no
+second thread to hand each call to and back (measured against the alternatives in
+docs/results/capture-2026-11). One pool of keep-alive connections serves every route.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from protege import __version__
 from protege.capture.config import Route
 from protege.capture.http1 import Endpoint, HTTPError, Pool, Response, encode_headers, endpoint
+from protege.version import __version__
 
 JSON = "application/json"
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})  # worth trying a fallback for

@@ -14,7 +14,6 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from protege import __version__
 from protege.cli import (
     baseline,
     corpus,
@@ -30,6 +29,7 @@ from protege.cli import (
 )
 from protege.cli.render import err_console
 from protege.errors import ProtegeError
+from protege.version import __version__
 
 
 class ProtegeGroup(TyperGroup):
@@ -56,7 +56,7 @@ app.add_typer(baseline.app, name="baseline")
 app.command("score")(score.score_command)
 app.command("eval")(evaluate.eval_command)
 app.add_typer(models.app, name="models")
-app.command("train")(train.train_command)
+app.add_typer(train.app, name="train")
 app.command("predict")(predict.predict_command)
 app.add_typer(logs.app, name="logs")
 app.add_typer(dataset.app, name="dataset")

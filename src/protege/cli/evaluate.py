@@ -21,7 +21,6 @@ from rich.progress import (
 from rich.table import Table
 
 from protege.cli.render import console, err_console, print_json
-from protege.engine.predictor import load_predictor
 from protege.evaluate.metrics import ModelResult, Targets
 from protege.evaluate.report import (
     REPORT_JSON,
@@ -32,8 +31,10 @@ from protege.evaluate.report import (
     fmt_usd,
     target_cell,
 )
-from protege.evaluate.runner import EvalResult, evaluate
+from protege.evaluate.results import EvalResult
+from protege.evaluate.runner import evaluate
 from protege.home import protege_home
+from protege.predictors import load_predictor
 
 
 def default_out_dir() -> Path:
@@ -129,7 +130,7 @@ def eval_command(
         None, "--out", help="Output directory. Default: $PROTEGE_HOME/evals/<timestamp>."
     ),
     prices: Path | None = typer.Option(
-        None, "--prices", help="Prices YAML. Default: the repository's configs/prices.yaml."
+        None, "--prices", help="Prices YAML. Default: the price table shipped with protege."
     ),
     usd_per_core_hour: float | None = typer.Option(
         None, "--usd-per-core-hour", help="Price of self-hosted CPU time (overrides --prices)."

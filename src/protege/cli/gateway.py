@@ -1,8 +1,7 @@
-"""``protege gateway``: run the OpenAI-compatible capture gateway on uvicorn."""
+"""``protege gateway``: run the OpenAI-compatible capture gateway."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
@@ -29,30 +28,11 @@ def gateway_command(
     Example: protege gateway --config gateway.yaml --port 8100, then point any OpenAI client at
     http://127.0.0.1:8100/v1.
     """
-    import uvicorn
+    from protege.capture.server import check_gateway, serve
 
-    from protege.capture.app import CONFIG_ENV, build_app
-    from protege.capture.config import load_gateway_config
-    from protege.capture.protocol import CoalescingHttpToolsProtocol
-
-    loaded = load_gateway_config(config)  # every problem reported before a worker starts
-    build_app(loaded)  # checks API-key variables and the price table now, in this process
-    os.environ[CONFIG_ENV] = str(config.resolve())
+    loaded = check_gateway(config)
     routes = ", ".join(r.model for r in loaded.routes)
     err_console.print(
         f"protege gateway on http://{host}:{port}/v1 ({workers} worker(s)); routes: {routes}"
     )
-    uvicorn.run(
-        "protege.capture.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        loop="uvloop",
-        http=CoalescingHttpToolsProtocol,  # httptools, one write per answer
-        log_level="warning",
-        access_log=False,  # one log line per request would cost more than the gateway itself
-        # Nothing reads the client's address, so uvicorn need not rewrite it from
-        # X-Forwarded-For on every request (~1.5 % of the loop's samples under load).
-        proxy_headers=False,
-    )
+    serve(config, host, port, workers)

@@ -32,7 +32,7 @@ def predict_command(
     if batch_size < 1:
         raise UsageError(f"--batch-size must be at least 1, got {batch_size}")
     sources = load_sources(input)
-    from protege.engine.predictor import load_predictor
+    from protege.predictors import load_predictor
 
     predictor = load_predictor(model, max_new_tokens=max_new_tokens)
     with Progress(console=console, transient=True) as progress:

@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from protege import __version__
 from protege.datasets.catalog import dataset_dir, datasets_home, relabel_cache_path
 from protege.datasets.dedupe import NUM_PERM, SHINGLE, banding, dedupe
 from protege.datasets.relabel import RelabelSettings, relabel_rows
@@ -30,6 +29,7 @@ from protege.datasets.verify import agreement, apply_verified, load_verified_rec
 from protege.errors import RelabelError, UsageError
 from protege.store import CallFilter, LogStore
 from protege.store.spool import fsync_directory
+from protege.version import __version__
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 

@@ -46,6 +46,15 @@ def _value(key: str) -> str:
     raise KeyError(key)
 
 
+# The words of the record language: its keys, its enum values and null. Outside these, a record
+# holds only digits and the JSON punctuation below.
+WORDS: tuple[str, ...] = (*RECORD_KEYS, *LIABILITY_TYPES, "null")
+VALUE_CHARS = '0123456789-."'  # numbers, ISO dates and quoted last-four strings
+PUNCTUATION = '{}":,'
+# Every character a valid record can contain.
+ALPHABET: frozenset[str] = frozenset("".join(WORDS) + VALUE_CHARS + PUNCTUATION)
+
+
 @lru_cache(maxsize=1)
 def record_pattern() -> regex.Pattern[str]:
     """The regular language of compact records, keys in contract order, values nullable."""

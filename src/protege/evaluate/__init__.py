@@ -2,7 +2,8 @@
 latency and cost, check targets, and write ``report.json``, ``report.md`` and ``pareto.png``.
 
 Modules: ``pricing`` (prices file, cost arithmetic), ``metrics`` (percentiles, targets,
-per-model results, the Pareto front), ``runner`` (the loop), ``report`` and ``plot``.
+per-model results, the Pareto front), ``results`` (a run's result and progress events),
+``runner`` (the loop), ``report`` and ``plot``.
 """
 
 from protege.evaluate.metrics import (
@@ -13,7 +14,8 @@ from protege.evaluate.metrics import (
     pareto_front,
     percentile,
 )
-from protege.evaluate.runner import EvalEvent, EvalResult, ModelSpec, evaluate, parse_models
+from protege.evaluate.results import EvalEvent, EvalResult
+from protege.evaluate.runner import ModelSpec, evaluate, parse_models
 from protege.pricing import (
     Pricer,
     PriceTable,

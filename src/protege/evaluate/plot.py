@@ -17,7 +17,7 @@ from protege.evaluate.metrics import pareto_front
 from protege.evaluate.report import fmt_usd
 
 if TYPE_CHECKING:
-    from protege.evaluate.runner import EvalResult
+    from protege.evaluate.results import EvalResult
 
 MIN_MS = 1e-3  # a log axis cannot show 0 ms: faster answers are drawn at 1 µs
 MARKER_MIN, MARKER_MAX = 40.0, 900.0  # marker areas (pt²) of the cheapest and dearest model

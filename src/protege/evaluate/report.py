@@ -15,7 +15,7 @@ from protege.contract.record import KINDS, RECORD_KEYS
 from protege.evaluate.metrics import TARGETS, ModelResult, TargetCheck
 
 if TYPE_CHECKING:
-    from protege.evaluate.runner import EvalResult
+    from protege.evaluate.results import EvalResult
 
 REPORT_JSON = "report.json"
 REPORT_MD = "report.md"

@@ -18,18 +18,19 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
 
 from protege.contract.io import load_verified, write_jsonl
 from protege.contract.record import CONTRACT_VERSION, VerifiedSource
 from protege.contract.scoring import score
-from protege.engine.predictor import Prediction, Predictor, load_predictor
+from protege.engine.predictor import Prediction, Predictor
 from protege.errors import InputFileError, UsageError
-from protege.evaluate.metrics import ModelResult, Targets, pareto_front
+from protege.evaluate.metrics import ModelResult, Targets
 from protege.evaluate.plot import write_pareto
 from protege.evaluate.report import write_reports
+from protege.evaluate.results import EvalEvent, EvalResult
+from protege.predictors import load_predictor
 from protege.pricing import Pricer
 from protege.provenance import git_commit, library_versions, machine
 
@@ -77,42 +78,6 @@ def parse_models(texts: Sequence[str]) -> list[ModelSpec]:
             )
         seen[spec.file_stem] = spec.spec
     return specs
-
-
-@dataclass
-class EvalResult:
-    """A finished evaluation: its inputs, every model's result, and the files it wrote."""
-
-    data: Path
-    data_sha256: str
-    n: int
-    concurrency: int
-    targets: Targets
-    pricing: dict[str, Any]
-    models: list[ModelResult]
-    out_dir: Path
-    created: str
-    provenance: dict[str, Any] = field(default_factory=dict)
-    paths: dict[str, Path] = field(default_factory=dict)
-
-    def pareto_labels(self) -> list[str]:
-        """Labels of the models on the latency/error Pareto front, fastest first."""
-        points = [(m.latency(50), m.score.overall.record_error_rate) for m in self.models]
-        return [self.models[i].label for i in pareto_front(points)]
-
-
-@dataclass(frozen=True)
-class EvalEvent:
-    """Progress: ``load`` (a model is being loaded), ``start`` (its run begins; ``total``
-    sources), ``advance`` (``done`` of ``total`` answered), ``scored`` (its ``model`` result
-    is ready), ``done`` (everything written; ``result``)."""
-
-    kind: Literal["load", "start", "advance", "scored", "done"]
-    label: str = ""
-    done: int = 0
-    total: int = 0
-    model: ModelResult | None = None
-    result: EvalResult | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -194,7 +159,7 @@ def evaluate(
 ) -> Iterator[EvalEvent]:
     """Evaluate ``models`` (``SPEC`` or ``LABEL=SPEC`` each) on the verified set ``data``.
 
-    ``load`` turns a spec into a predictor (``engine.load_predictor`` by default); it is the
+    ``load`` turns a spec into a predictor (``predictors.load_predictor`` by default); it is the
     hook for predictors protege does not build itself, and for tests. Yields progress; the
     final ``done`` event carries the ``EvalResult`` whose ``paths`` name every file written.
     """

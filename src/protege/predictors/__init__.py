@@ -1,0 +1,25 @@
+"""The predictor registry: which predictor a model spec (what users type after ``--model``)
+names. ``evaluate`` and the CLI load every model through ``load_predictor``.
+
+- ``regex``: the rule-based baseline (``protege.baseline``);
+- a registry name (``gemma-3-270m``) or a local Hugging Face directory: the base model,
+  prompted zero-shot, in the in-process engine;
+- an adapter directory (``adapter_config.json`` + ``meta.json``): the base model it was trained
+  from with the LoRA adapter merged in.
+"""
+
+from __future__ import annotations
+
+from protege.engine.predictor import Prediction, Predictor
+from protege.predictors.regex import RegexPredictor
+
+__all__ = ["Prediction", "Predictor", "RegexPredictor", "load_predictor"]
+
+
+def load_predictor(spec: str, max_new_tokens: int = 256) -> Predictor:
+    """The predictor for a model spec (see the module docstring)."""
+    if spec == RegexPredictor.name:
+        return RegexPredictor()
+    from protege.engine.hf import HFPredictor  # torch and transformers load only when needed
+
+    return HFPredictor(spec, max_new_tokens=max_new_tokens)
