@@ -3,34 +3,60 @@
 The prompt renders a ``Source`` into chat messages; the target is the verified record as compact
 JSON with keys in contract order. The instructions are short on purpose: every prompt token is
 paid for on each training step and each request (the system turn is ~90 of a mean ~510 training
-tokens; the earlier 170-token wording cost 15 % more training time), and fine-tuning teaches the
-format. They still name the keys, null and the date format, so a zero-shot model can try.
+tokens; a 170-token wording of the same instructions costs 15 % more training time), and
+fine-tuning teaches the format. They still name the keys, null and the date format, so a
+zero-shot model can try.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 
 from protege.contract.record import RECORD_KEYS, LiabilityRecord, Source
+from protege.prompts.version import content_version
 
 Message = dict[str, str]
 
 
+SYSTEM_HEADER = "### system"
+USER_HEADER = "### user"
+
+
 @dataclass(frozen=True)
 class PromptTemplate:
-    """A named prompt whose ``version`` is the hash of its text."""
+    """A named chat prompt: a system turn and a user-turn template.
+
+    Its file form (``text``) is what ``protege prompts show`` prints and ``protege prompts add``
+    registers, and its ``version`` is the version of that text, so a template in code and the
+    same template registered from a file carry one version.
+    """
 
     id: str
     system: str
     user: str  # str.format template over {kind}, {as_of}, {text}
 
     @property
+    def text(self) -> str:
+        """The file form: a ``### system`` section, then a ``### user`` section."""
+        return f"{SYSTEM_HEADER}\n{self.system}\n{USER_HEADER}\n{self.user}\n"
+
+    @property
     def version(self) -> str:
-        """The first 12 hex digits of the sha256 of the template's content."""
-        digest = hashlib.sha256(f"{self.id}\n{self.system}\n{self.user}".encode()).hexdigest()
-        return digest[:12]
+        """The content version of ``text`` (``protege.prompts.version``)."""
+        return content_version(self.text)
+
+    @classmethod
+    def from_text(cls, prompt_id: str, text: str) -> PromptTemplate:
+        """Read the file form back; ``ValueError`` when it has not exactly the two sections."""
+        lines = text.split("\n")
+        if lines.count(SYSTEM_HEADER) != 1 or lines.count(USER_HEADER) != 1:
+            raise ValueError(f"expected one {SYSTEM_HEADER!r} and one {USER_HEADER!r} line")
+        system_at, user_at = lines.index(SYSTEM_HEADER), lines.index(USER_HEADER)
+        if system_at != 0 or user_at < system_at:
+            raise ValueError(f"the text must start with {SYSTEM_HEADER!r}, then {USER_HEADER!r}")
+        user = "\n".join(lines[user_at + 1 :])
+        return cls(prompt_id, "\n".join(lines[1:user_at]), user.removesuffix("\n"))
 
 
 LIABILITY_PROMPT = PromptTemplate(

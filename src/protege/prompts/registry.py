@@ -1,15 +1,16 @@
 """Registered prompt templates: ``protege prompts add|list|show``.
 
-A template is registered from a file under an id; its version is the first 12 hex digits of the
-sha256 of its content, so the same text always gets the same version and any edit a new one.
-Templates live under ``$PROTEGE_HOME/prompts/<id>/<version>.txt``; ``index.jsonl`` there records
-the order they were added in, so "latest" means the last version added. Logged calls name a
-prompt with ``X-Protege-Prompt: id`` (the latest version) or ``id@version``.
+A template is registered from a file under an id; its version is the content version of the
+file's text (``protege.prompts.version``). Templates live under
+``$PROTEGE_HOME/prompts/<id>/<version>.txt``; ``index.jsonl`` there records the order they were
+added in, so "latest" means the last version added. The built-in templates (the liability
+prompt that training and evaluation render) are registered from the start, under the version of
+their file form, older than anything added. Logged calls name a prompt with
+``X-Protege-Prompt: id`` (the latest version) or ``id@version``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -18,14 +19,12 @@ from pathlib import Path
 
 from protege.errors import InputFileError, UsageError
 from protege.home import protege_home
+from protege.prompts.liability import LIABILITY_PROMPT, PromptTemplate
+from protege.prompts.version import content_version
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-VERSION_CHARS = 12  # 48 bits of sha256: collisions are not a concern at prompt-library scale
-
-
-def content_version(text: str) -> str:
-    """The version of a template's text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:VERSION_CHARS]
+BUILTIN: tuple[PromptTemplate, ...] = (LIABILITY_PROMPT,)
+BUILTIN_ADDED = "built-in"  # the ``added`` of a built-in template: before any added one
 
 
 @dataclass(frozen=True)
@@ -82,10 +81,15 @@ class PromptRegistry:
         return entry, True
 
     def list(self, prompt_id: str | None = None) -> list[RegisteredPrompt]:
-        """Every registered version (of one id, when given), oldest first."""
+        """Every registered version (of one id, when given), oldest first: the built-in
+        templates, then what was added."""
+        entries = [
+            RegisteredPrompt(t.id, t.version, BUILTIN_ADDED, f"{__package__}:{t.id}", len(t.text))
+            for t in BUILTIN
+            if prompt_id is None or t.id == prompt_id
+        ]
         if not self._index.is_file():
-            return []
-        entries = []
+            return entries
         for line in self._index.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 entry = RegisteredPrompt(**json.loads(line))
@@ -112,6 +116,9 @@ class PromptRegistry:
 
     def text(self, entry: RegisteredPrompt) -> str:
         """The template text of a registered version."""
+        for template in BUILTIN:
+            if (template.id, template.version) == (entry.id, entry.version):
+                return template.text
         return (self.root / entry.id / f"{entry.version}.txt").read_text(encoding="utf-8")
 
     def latest_versions(self) -> dict[str, str]:
