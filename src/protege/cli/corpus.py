@@ -14,6 +14,7 @@ from protege.cli.render import console, print_json, stats_tables
 from protege.contract.io import load_verified, write_jsonl
 from protege.corpus.generator import check_kinds, generate
 from protege.corpus.stats import corpus_stats
+from protege.corpus.version import corpus_version
 from protege.errors import UsageError
 
 app = typer.Typer(
@@ -47,7 +48,10 @@ def generate_command(
                 yield source.to_row()
 
         count = write_jsonl(out, rows())
-    console.print(f"wrote {count} sources to {out} in {time.perf_counter() - started:.1f} s")
+    console.print(
+        f"wrote {count} sources to {out} in {time.perf_counter() - started:.1f} s "
+        f"(corpus version {corpus_version()})"
+    )
 
 
 @app.command("stats")

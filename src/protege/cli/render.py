@@ -71,6 +71,8 @@ def stats_tables(stats: CorpusStats) -> list[Table]:
     summary = Table(title=f"Corpus: {stats.rows} sources", title_justify="left")
     summary.add_column("measure")
     summary.add_column("value", justify="right")
+    versions = ", ".join(f"{v} ({n})" for v, n in stats.corpus_versions.items()) or "-"
+    summary.add_row("corpus version", stats.corpus_version or versions)
     summary.add_row("distinct 5-gram ratio", f"{stats.distinct_5gram_ratio:.3f}")
     summary.add_row("mean length (chars)", f"{stats.mean_chars:.0f}")
     summary.add_row("min / max length", f"{stats.min_chars} / {stats.max_chars}")

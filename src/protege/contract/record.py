@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from protege.validation import FrozenModel
+
 CONTRACT_VERSION = "liability-v1"
 
 
@@ -74,10 +76,8 @@ DATE_KEYS: frozenset[str] = frozenset({"next_payment_due_date", "payoff_good_thr
 LiabilityTypeName = Literal["auto_loan", "mortgage", "credit_card", "student_loan", "personal_loan"]
 
 
-class LiabilityRecord(BaseModel):
+class LiabilityRecord(FrozenModel):
     """One record of liability data points: the contract's output."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     liability_type: LiabilityTypeName | None = None
     account_last4: str | None = Field(default=None, pattern=r"^\d{4}$")
@@ -121,3 +121,4 @@ class VerifiedSource(Source):
     expected: LiabilityRecord
     tags: list[str] = Field(default_factory=list)
     template: str | None = None
+    corpus_version: str | None = None  # the generator's version, on generated sources

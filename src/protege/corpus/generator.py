@@ -1,7 +1,8 @@
 """The seeded corpus generator: scenario -> template -> source with its verified record.
 
-Deterministic: row ``i`` of seed ``s`` depends only on ``(s, i)`` (each row has its own RNG), so
-a corpus is reproducible and a longer corpus extends a shorter one of the same seed.
+Deterministic: row ``i`` of seed ``s`` depends only on ``(s, i)`` (each row has its own RNG) and
+on the generator's code (``corpus_version``), so a corpus is reproducible and a longer corpus
+extends a shorter one of the same seed and version.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from protege.corpus import names
 from protege.corpus.draft import APPLICABLE, Draft, Evidence
 from protege.corpus.registry import TEMPLATES, Template, templates_for
 from protege.corpus.scenario import make_scenario
+from protege.corpus.version import corpus_version
 from protege.errors import UsageError
 
 # Auto loans and mortgages are the most common, as in the production traffic we model.
@@ -47,7 +49,7 @@ class GeneratedSource:
     evidence: tuple[Evidence, ...]
 
     def to_row(self) -> dict[str, Any]:
-        """The contract JSONL row (plus ``tags`` and ``template``)."""
+        """The contract JSONL row (plus ``tags``, ``template`` and ``corpus_version``)."""
         return {
             "id": self.id,
             "kind": self.kind,
@@ -56,6 +58,7 @@ class GeneratedSource:
             "expected": self.expected.to_json_dict(),
             "tags": list(self.tags),
             "template": self.template,
+            "corpus_version": corpus_version(),
         }
 
 

@@ -1,15 +1,13 @@
 """Noise that real sources carry: OCR confusions in scanned statements, speech disfluencies in
 call transcripts.
 
-OCR confusions swap look-alike characters (``0``/``O``, ``1``/``l``, ``5``/``S``, ``$``/``S``).
-``OCR_DIGIT_FIXES`` undoes them inside a numeric token; readers (the regex baseline, tests)
-use it to recover a value from noisy text, as a human reader would.
+OCR confusions swap look-alike characters (``0``/``O``, ``1``/``l``, ``5``/``S``, ``$``/``S``);
+a careful reader (the regex baseline, a model) still recovers the value, as a human would.
 """
 
 from __future__ import annotations
 
 import random
-import re
 
 # look-alike substitutions an OCR engine makes in numbers
 _OCR_SWAPS: dict[str, tuple[str, ...]] = {
@@ -19,8 +17,6 @@ _OCR_SWAPS: dict[str, tuple[str, ...]] = {
     "8": ("B",),
     "$": ("S",),
 }
-OCR_DIGIT_FIXES: dict[str, str] = {"O": "0", "o": "0", "l": "1", "I": "1", "B": "8"}
-_NUMERIC_TOKEN = re.compile(r"[$S]?[0-9OolIB][0-9OolIB,]*(?:[.,][0-9OolIB]{2})?")
 
 
 def ocr_amount(text: str, rng: random.Random) -> str:
@@ -43,15 +39,6 @@ def ocr_amount(text: str, rng: random.Random) -> str:
     for i in rng.sample(candidates, k=min(len(candidates), rng.choice((1, 1, 2)))):
         chars[i] = rng.choice(_OCR_SWAPS[chars[i]])
     return "".join(chars)
-
-
-def deocr_amount(token: str) -> str:
-    """Undo OCR confusions in one numeric token: 'S1,234.5O' -> '$1,234.50'."""
-    body = token
-    prefix = ""
-    if body[:1] in ("$", "S") and len(body) > 1 and not body[1].isalpha():
-        prefix, body = "$", body[1:]
-    return prefix + "".join(OCR_DIGIT_FIXES.get(ch, ch) for ch in body).replace("S", "5")
 
 
 def ocr_line(line: str, rng: random.Random, rate: float = 0.03) -> str:

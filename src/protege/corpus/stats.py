@@ -20,6 +20,8 @@ class CorpusStats:
     """What ``protege corpus stats`` reports."""
 
     rows: int
+    corpus_version: str | None  # the generator's version when every row has the same one
+    corpus_versions: dict[str, int]  # rows per generator version ("none": not generated)
     by_kind: dict[str, int]
     by_type: dict[str, int]
     by_tag: dict[str, int]
@@ -54,8 +56,13 @@ def corpus_stats(rows: Sequence[VerifiedSource]) -> CorpusStats:
         templates.setdefault(row.kind.value, set()).add(row.template or "?")
     lengths = [len(row.text) for row in rows] or [0]
     n = len(rows)
+    versions = Counter(row.corpus_version or "none" for row in rows)
     return CorpusStats(
         rows=n,
+        corpus_version=next(iter(versions))
+        if len(versions) == 1 and "none" not in versions
+        else None,
+        corpus_versions=dict(versions.most_common()),
         by_kind=dict(Counter(row.kind.value for row in rows).most_common()),
         by_type=dict(Counter(row.expected.liability_type or "none" for row in rows).most_common()),
         by_tag=dict(Counter(tag for row in rows for tag in row.tags).most_common()),
