@@ -1,46 +1,74 @@
-"""``protege train`` (and ``protege train validate CONFIG``)."""
+"""``protege train [--config CONFIG] [key=value ...]`` and ``protege train validate CONFIG``.
+
+``train`` is a command group whose default command is ``run``: ``protege train --config X``
+is ``protege train run --config X``, and ``validate`` is a sub-command of its own.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from typer.core import TyperGroup
 
 from protege.cli.render import console
 from protege.errors import UsageError
 from protege.train.config import TrainConfig, load_config
 
 
-def train_command(
-    args: list[str] = typer.Argument(
-        None,
-        help="key=value overrides (e.g. train.max_steps=20), or: validate CONFIG [key=value ...]",
-    ),
+class DefaultRunGroup(TyperGroup):
+    """A group that runs its ``run`` command when the first argument names no sub-command
+    (or there is none: ``run`` then says what it needs)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = ["run", *args]
+        return list(super().parse_args(ctx, args))
+
+
+app = typer.Typer(
+    cls=DefaultRunGroup,
+    help="Fine-tune a LoRA adapter (the default command, run), or validate a config.",
+)
+OVERRIDES = typer.Argument(None, help="key=value overrides, e.g. train.max_steps=20.")
+
+
+@app.command("run")
+def run_command(
+    overrides: list[str] = OVERRIDES,
     config: Path = typer.Option(
         None, "--config", "-c", help="YAML config (configs/liability/*.yaml)."
     ),
     resume: bool = typer.Option(False, "--resume", help="Continue from output_dir/checkpoint."),
 ) -> None:
-    """Fine-tune a LoRA adapter, or check a config with `protege train validate CONFIG`.
+    """Fine-tune a LoRA adapter (also what `protege train --config ...` runs).
 
     Writes the adapter directory (adapter weights + meta.json) to the config's output_dir.
-    `protege train validate CONFIG [key=value ...]` reports every config problem at once.
 
     Example: protege train --config configs/liability/gemma-3-270m_lora.yaml train.max_steps=100
     """
-    args = list(args or [])
-    if args and args[0] == "validate":
-        if len(args) < 2:
-            raise UsageError("usage: protege train validate CONFIG [key=value ...]")
-        cfg = load_config(Path(args[1]), args[2:])
-        console.print(f"{args[1]}: ok (model {cfg.model}, output {cfg.output_dir})")
-        return
     if config is None:
         raise UsageError(
             "--config is required (e.g. --config configs/liability/gemma-3-270m_lora.yaml)"
         )
-    run(load_config(config, args), resume)
+    run(load_config(config, list(overrides or [])), resume)
+
+
+@app.command("validate")
+def validate_command(
+    config: Path = typer.Argument(None, help="YAML config to check."),
+    overrides: list[str] = OVERRIDES,
+) -> None:
+    """Check a config and its overrides; report every problem at once.
+
+    Example: protege train validate configs/liability/gemma-3-270m_lora.yaml train.epochs=2
+    """
+    if config is None:
+        raise UsageError("usage: protege train validate CONFIG [key=value ...]")
+    cfg = load_config(config, list(overrides or []))
+    console.print(f"{config}: ok (model {cfg.model}, output {cfg.output_dir})")
 
 
 LOG_EVERY = 5  # steps between progress lines when the output is not a terminal

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import math
-import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from protege.datasets.split import unit_hash
 from protege.models.device import autocast, native_bf16, resolve_device
 from protege.prompts import LIABILITY_PROMPT
 from protege.provenance import git_commit, library_versions, machine, peak_rss_mb
@@ -113,9 +113,11 @@ def _split_validation(config: TrainConfig, examples: list[Any]) -> tuple[list[An
         return examples, load_examples(config.data.val)
     if config.data.val_fraction == 0:
         return examples, []
-    # stable by id, so a re-run (or a resume) holds out the same rows
-    rng = random.Random(config.train.seed)
-    held = {ex.id for ex in examples if rng.random() < config.data.val_fraction}
+    # By the stable hash of each id (as dataset splits are): an example is held out or not
+    # whatever the file's order or length, so a re-run, a resume or a longer file holds out the
+    # same rows.
+    fraction, seed = config.data.val_fraction, config.train.seed
+    held = {ex.id for ex in examples if unit_hash("val", seed, ex.id) < fraction}
     return [ex for ex in examples if ex.id not in held], [ex for ex in examples if ex.id in held]
 
 
