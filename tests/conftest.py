@@ -6,9 +6,9 @@ from __future__ import annotations
 import functools
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import sqlalchemy
@@ -52,12 +52,21 @@ def with_schema(url: str, schema: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def pg_missing(problem: str, environ: Mapping[str, str] = os.environ) -> NoReturn:
+    """Skip a test that needs the PostgreSQL server, or fail it when ``$CI`` is ``true``: CI
+    has the server, so there a missing one is a broken run, not a test to leave out."""
+    if environ.get("CI") == "true":
+        pytest.fail(f"{problem} (CI=true: the PostgreSQL tests must run)", pytrace=False)
+    pytest.skip(problem)
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    """A PostgreSQL URL whose tables live in a fresh schema; skips without a server."""
+    """A PostgreSQL URL whose tables live in a fresh schema; skips without a server, fails
+    without one under CI (see ``pg_missing``)."""
     problem = pg_problem()
     if problem:
-        pytest.skip(problem)
+        pg_missing(problem)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = sqlalchemy.create_engine(PG_URL)
     with admin.begin() as conn:

@@ -24,6 +24,7 @@ from protege.capture.gateway import Gateway, RelayResponse, read_headers
 from protege.capture.sched import is_batch
 from protege.cli import app
 from protege.errors import ConfigError
+from protege.pricing import load_prices
 
 from clitools import assert_clean_error
 
@@ -126,6 +127,17 @@ def test_gateway_config_reports_every_cross_problem_at_once() -> None:
     assert config.max_body_bytes == 4 * 1024 * 1024 and config.write_ahead
 
 
+def test_gateway_config_problems_name_the_key_to_fix() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_gateway_config(
+            {"routes": [{"model": "a", "upstream": "ftp://x"}], "cache": {"ttl": 5}}, "gw.yaml"
+        )
+    assert info.value.problems == [
+        "routes.0.upstream: must be an http:// or https:// base URL, got 'ftp://x'",
+        "cache.ttl: Extra inputs are not permitted",
+    ]
+
+
 def test_prompts_add_list_show(tmp_path: Path) -> None:
     template = tmp_path / "p.txt"
     template.write_text("Extract the record from {text}\n")
@@ -138,7 +150,7 @@ def test_prompts_add_list_show(tmp_path: Path) -> None:
     template.write_text("Extract it.\n")
     runner.invoke(app, ["prompts", "add", "liability", str(template)])
     listed = json.loads(runner.invoke(app, ["prompts", "list", "--json"]).output)
-    assert [e["id"] for e in listed] == ["liability", "liability"]
+    assert [e["id"] for e in listed] == ["liability-extract", "liability", "liability"]
     shown = json.loads(runner.invoke(app, ["prompts", "show", "liability", "--json"]).output)
     assert shown["text"] == "Extract it.\n"  # latest by default
     old = runner.invoke(app, ["prompts", "show", f"liability@{entry['version']}"])
@@ -221,6 +233,23 @@ def test_an_api_key_with_a_line_break_inside_is_refused_and_a_trailing_one_dropp
     monkeypatch.setenv("KEY_B", "sk-def")
     gateway = build_app(config).gateway
     assert gateway._targets["a"].auth == b"Authorization: Bearer sk-abc\r\n"
+
+
+def test_a_broken_prices_file_stops_the_gateway_naming_the_file(tmp_path: Path) -> None:
+    routes = [{"model": "a", "upstream": "http://127.0.0.1:9/v1"}]
+    store = f"sqlite:///{tmp_path}/logs.db"
+    broken = tmp_path / "my-prices.yaml"
+    broken.write_text("models:\n  gpt-4o: {input: -1, output: 10}\n")
+    config = parse_gateway_config({"store": store, "routes": routes, "prices": str(broken)}, "gw")
+    with pytest.raises(ConfigError) as caught:
+        build_app(config)
+    assert caught.value.source == str(broken)
+    assert caught.value.problems == [
+        "models.gpt-4o.input: Input should be greater than or equal to 0",
+        "self_hosted: Field required",
+    ]
+    shipped = build_app(parse_gateway_config({"store": store, "routes": routes}, "gw")).gateway
+    assert shipped.prices == load_prices()  # no prices: the table shipped in the package
 
 
 def test_a_relayed_stream_ends_even_when_it_was_never_iterated() -> None:

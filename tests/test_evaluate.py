@@ -18,7 +18,7 @@ from protege.cli import app
 from protege.contract import load_predictions, load_verified, score, write_jsonl
 from protege.contract.record import Source
 from protege.corpus.generator import generate
-from protege.engine.predictor import Prediction, Predictor, load_predictor
+from protege.engine.predictor import Prediction, Predictor
 from protege.errors import ConfigError, InputFileError, UsageError
 from protege.evaluate import (
     EvalEvent,
@@ -36,7 +36,8 @@ from protege.evaluate import (
     per_million,
     percentile,
 )
-from protege.pricing import default_prices_path
+from protege.predictors import load_predictor
+from protege.pricing import DEFAULT_PRICES
 
 from clitools import assert_clean_error
 
@@ -178,7 +179,9 @@ def test_targets_check_bounds_are_inclusive_and_directed() -> None:
 
 
 def test_shipped_prices() -> None:
-    table = load_prices(default_prices_path())
+    assert DEFAULT_PRICES.is_file() and DEFAULT_PRICES.name == "prices.yaml"
+    table = load_prices()
+    assert table == load_prices(DEFAULT_PRICES)
     assert table.for_model("gpt-4o") == TokenPrice(input=2.5, cached_input=1.25, output=10.0)
     assert table.for_model("gpt-4.1-mini") == TokenPrice(input=0.4, cached_input=0.1, output=1.6)
     assert table.for_model("o3-mini") == TokenPrice(input=1.1, cached_input=0.55, output=4.4)

@@ -11,7 +11,9 @@ import openai
 import pytest
 
 import protege
-from protege.capture.sdk import shared_writer
+from protege import pricing
+from protege.capture.sdk import shared_prices, shared_writer
+from protege.errors import ConfigError
 from protege.store import LoggedCall, LogStore
 
 from servers import start_upstream, stop
@@ -105,3 +107,28 @@ def test_unknown_keywords_still_fail_like_the_official_client(
     )
     with pytest.raises(TypeError):
         client.chat.completions.create(model="gpt-4o", messages=[], no_such_argument=1)
+
+
+def test_a_broken_price_table_fails_at_construction_naming_the_file(
+    upstream: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "prices.yaml"
+    broken.write_text("models: {gpt-4o: {input: 2.5}}\n")
+    store = f"sqlite:///{tmp_path / 'sdk.db'}"
+    shared_prices.cache_clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(pricing, "DEFAULT_PRICES", broken)
+        for make_client in (protege.OpenAI, protege.AsyncOpenAI):
+            with pytest.raises(ConfigError) as caught:
+                make_client(base_url=upstream, api_key="sk-test", protege_store=store)
+            assert caught.value.source == str(broken)
+            assert caught.value.problems == [
+                "models.gpt-4o.output: Field required",
+                "self_hosted: Field required",
+            ]
+    # The shipped table again: a failed load is not cached, and calls are priced by it.
+    client = protege.OpenAI(base_url=upstream, api_key="sk-test", protege_store=store)
+    client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+    [call] = calls(store)
+    # gpt-4o list prices: 8 uncached input at $2.50, 4 cached at $1.25, 5 output at $10 per 1M
+    assert call.cost_usd == pytest.approx((8 * 2.5 + 4 * 1.25 + 5 * 10.0) / 1e6)

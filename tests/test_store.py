@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pg_missing
 from protege.errors import CallNotFoundError, StoreError, StoreUnavailableError, UsageError
 from protege.store import CallFilter, LoggedCall, LogStore, logstore, new_call_id
 from protege.store.schema import MIGRATIONS
@@ -219,6 +220,14 @@ def test_password_is_hidden_in_errors() -> None:
 def test_unreachable_postgres_is_unavailable() -> None:
     with pytest.raises(StoreUnavailableError, match=r"127\.0\.0\.1"):
         LogStore("postgresql://postgres@127.0.0.1:1/test")  # nothing listens on port 1
+
+
+def test_a_missing_postgres_server_skips_but_fails_under_ci() -> None:
+    for environ in ({}, {"CI": "false"}):
+        with pytest.raises(pytest.skip.Exception, match="no server here"):
+            pg_missing("no server here", environ)
+    with pytest.raises(pytest.fail.Exception, match=r"no server here \(CI=true"):
+        pg_missing("no server here", {"CI": "true"})
 
 
 def test_default_store_lives_in_the_home_and_must_exist_refuses_new_files(

@@ -109,7 +109,7 @@ def test_fixed_seed_pins_the_first_losses(
     assert first == pytest.approx(PINNED_LOSSES, abs=2e-3)
 
 
-PINNED_LOSSES = [6.9108, 6.8113, 6.7535]
+PINNED_LOSSES = [6.5328, 6.4504, 6.4232]
 
 
 def test_resume_continues_where_the_checkpoint_stopped(
@@ -140,7 +140,7 @@ def test_save_load_predict_round_trip(tiny_model: Path, train_file: Path, tmp_pa
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
 
-    from protege.engine.hf import HFPredictor
+    from protege.engine.hf import HFPredictor, cut_after_object
 
     out = tmp_path / "run"
     run(tiny_config(tiny_model, train_file, out))
@@ -163,7 +163,9 @@ def test_save_load_predict_round_trip(tiny_model: Path, train_file: Path, tmp_pa
         text = merged.tokenizer.decode(
             ids[0, enc["input_ids"].shape[1] :], skip_special_tokens=True
         )
-        assert prediction.output == text or text.startswith(prediction.output)
+        # The predictor cuts after the first closed JSON object; generate() does not.
+        assert prediction.completion_tokens > 0 and prediction.output.strip()
+        assert prediction.output == cut_after_object(text)
 
 
 def test_constrained_decoding_only_emits_record_tokens(tiny_model: Path, train_file: Path) -> None:

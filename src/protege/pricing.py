@@ -1,4 +1,8 @@
-"""What a call costs: the price table in ``configs/prices.yaml`` and the arithmetic on it.
+"""What a call costs: the price table and the arithmetic on it.
+
+The default table ships inside the package (``protege/data/prices.yaml``, read through
+``importlib.resources``: ``DEFAULT_PRICES``), so an installed protege prices calls wherever it
+runs; ``protege eval --prices FILE`` and the gateway's ``prices:`` name another.
 
 Two ways a model is priced, decided by the predictor's ``kind``:
 
@@ -15,25 +19,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from protege.errors import ConfigError, InputFileError, UsageError
+from protege.validation import FrozenModel, problems_of
 
-PRICES_FILE = Path("configs") / "prices.yaml"
+# The shipped price table (package data, see [tool.setuptools.package-data] in pyproject.toml).
+DEFAULT_PRICES: Traversable = files("protege") / "data" / "prices.yaml"
 TOKENS_PER_PRICE_UNIT = 1_000_000  # list prices are quoted per 1M tokens
 EXTRACTIONS_PER_UNIT = 1_000_000  # the headline cost is per 1M extractions
 SECONDS_PER_HOUR = 3600
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TokenPrice(_Strict):
+class TokenPrice(FrozenModel):
     """List prices of one API model, USD per 1M tokens."""
 
     input: float = Field(ge=0)
@@ -42,13 +46,13 @@ class TokenPrice(_Strict):
     output: float = Field(ge=0)
 
 
-class SelfHostedPrice(_Strict):
+class SelfHostedPrice(FrozenModel):
     """What self-hosted compute costs."""
 
     usd_per_core_hour: float = Field(ge=0)
 
 
-class PriceTable(_Strict):
+class PriceTable(FrozenModel):
     """The whole prices file: API models by name, and the self-hosted compute price."""
 
     models: dict[str, TokenPrice] = Field(default_factory=dict)
@@ -65,31 +69,22 @@ class PriceTable(_Strict):
         return self.models[name]
 
 
-def default_prices_path() -> Path:
-    """The repository's ``configs/prices.yaml``: next to the source checkout holding this
-    package, else under the current directory."""
-    repo = Path(__file__).resolve().parents[2]  # src/protege/pricing.py -> repo root
-    for candidate in (repo / PRICES_FILE, Path.cwd() / PRICES_FILE):
-        if candidate.is_file():
-            return candidate
-    raise InputFileError(PRICES_FILE, "no prices file found; pass one with --prices FILE")
+def prices_file(path: Path | str | Traversable | None = None) -> Traversable:
+    """The prices file ``path`` names; ``DEFAULT_PRICES`` when it is None."""
+    if path is None:
+        return DEFAULT_PRICES
+    return Path(path) if isinstance(path, str) else path
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    return [
-        f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}" for err in exc.errors()
-    ]
-
-
-def load_prices(path: Path | str | None = None) -> PriceTable:
-    """Load and validate a prices file (default: ``default_prices_path()``).
+def load_prices(path: Path | str | Traversable | None = None) -> PriceTable:
+    """Load and validate a prices file (default: ``DEFAULT_PRICES``, the shipped table).
 
     A missing file raises ``InputFileError``; bad YAML or a bad shape raises ``ConfigError``
-    listing every problem.
+    naming the file and listing every problem.
     """
-    path = Path(path) if path is not None else default_prices_path()
+    path = prices_file(path)
     if not path.is_file():
-        raise InputFileError(path, "no such prices file; check the path")
+        raise InputFileError(str(path), "no such prices file; check the path")
     try:
         data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -101,7 +96,7 @@ def load_prices(path: Path | str | None = None) -> PriceTable:
     try:
         return PriceTable.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(str(path), _problems(exc)) from exc
+        raise ConfigError(str(path), problems_of(exc)) from exc
 
 
 def api_call_cost(
@@ -145,11 +140,14 @@ class Pricer:
     source: str = "prices"  # the prices file, named in errors
 
     @classmethod
-    def load(cls, path: Path | str | None = None, usd_per_core_hour: float | None = None) -> Pricer:
-        """The pricer for a prices file, with the core-hour price optionally overridden."""
+    def load(
+        cls, path: Path | str | Traversable | None = None, usd_per_core_hour: float | None = None
+    ) -> Pricer:
+        """The pricer for a prices file (default: the shipped table), with the core-hour price
+        optionally overridden."""
         if usd_per_core_hour is not None and usd_per_core_hour < 0:
             raise UsageError(f"--usd-per-core-hour cannot be negative, got {usd_per_core_hour}")
-        resolved = Path(path) if path is not None else default_prices_path()
+        resolved = prices_file(path)
         table = load_prices(resolved)
         rate = (
             table.self_hosted.usd_per_core_hour if usd_per_core_hour is None else usd_per_core_hour

@@ -19,7 +19,7 @@ from protege.capture.config import GatewayConfig, load_gateway_config
 from protege.capture.gateway import Answer, Gateway, error_answer
 from protege.capture.http1 import header_value_ok
 from protege.capture.upstream import JSON
-from protege.errors import ConfigError, InputFileError
+from protege.errors import ConfigError
 from protege.pricing import PriceTable, load_prices
 from protege.prompts.registry import PromptRegistry
 
@@ -138,7 +138,8 @@ class FastPath:
 
 
 def build_app(config: GatewayConfig, *, prices: PriceTable | None = None) -> FastPath:
-    """The gateway's ASGI app. Fails now (``ConfigError``) when a route's API key is missing."""
+    """The gateway's ASGI app. Fails now (``ConfigError``) when a route's API key is missing or
+    the price table (``config.prices``, else the shipped one) is broken."""
     missing = [
         f"routes: {r.model}: environment variable {r.api_key_env} is not set"
         for r in config.routes
@@ -154,11 +155,10 @@ def build_app(config: GatewayConfig, *, prices: PriceTable | None = None) -> Fas
     ]
     if missing:
         raise ConfigError("gateway config", missing)
-    if prices is None and config.prices is not None:
-        prices = load_prices(config.prices)  # a named file must load: errors say what is wrong
-    elif prices is None:
-        with contextlib.suppress(InputFileError):  # no default table: calls logged without cost
-            prices = load_prices()
+    if prices is None:
+        # config.prices None: the table shipped in the package. A broken table raises
+        # ConfigError naming the file and its problems: better than calls logged without cost.
+        prices = load_prices(config.prices)
     gateway = Gateway(config, prices=prices, prompts=PromptRegistry().latest_versions())
 
     endpoints = Endpoints(gateway)

@@ -18,20 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from protege.errors import ConfigError, InputFileError
+from protege.validation import FrozenModel, problems_of
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # 4 MiB: a long-context chat request, far from a memory risk
 CACHE_TTL_S = 3600.0  # an hour: long enough to absorb retries and replays, short enough to expire
 CACHE_MAX_ENTRIES = 10_000  # a few KB per response: tens of MB at most
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Route(_Strict):
+class Route(FrozenModel):
     """Where requests for one model name go."""
 
     model: str = Field(min_length=1)
@@ -49,7 +46,7 @@ class Route(_Strict):
         return value.rstrip("/")
 
 
-class CacheSettings(_Strict):
+class CacheSettings(FrozenModel):
     """The opt-in exact-match response cache."""
 
     enabled: bool = False
@@ -57,12 +54,12 @@ class CacheSettings(_Strict):
     max_entries: int = Field(CACHE_MAX_ENTRIES, ge=1)
 
 
-class GatewayConfig(_Strict):
+class GatewayConfig(FrozenModel):
     """A whole gateway: the store, the routes, limits, the cache and the logging path."""
 
     store: str | None = None  # SQLAlchemy URL; None: the SQLite file under the protege home
     routes: list[Route] = Field(min_length=1)
-    prices: Path | None = None  # None: configs/prices.yaml of this checkout
+    prices: Path | None = None  # None: the price table shipped in the package
     max_body_bytes: int = Field(MAX_BODY_BYTES, ge=1024)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     spool_dir: Path | None = None  # None: $PROTEGE_HOME/spool/<store>
@@ -83,12 +80,6 @@ class GatewayConfig(_Strict):
         if first is None:
             return []
         return [first] + [r for name in first.fallbacks if (r := self.route(name)) is not None]
-
-
-def _problems(exc: ValidationError) -> list[str]:
-    return [
-        f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}" for err in exc.errors()
-    ]
 
 
 def _cross_checks(config: GatewayConfig) -> list[str]:
@@ -115,7 +106,7 @@ def parse_gateway_config(data: Any, source: str) -> GatewayConfig:
     try:
         config = GatewayConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(source, _problems(exc)) from exc
+        raise ConfigError(source, problems_of(exc)) from exc
     problems = _cross_checks(config)
     if problems:
         raise ConfigError(source, problems)

@@ -11,12 +11,16 @@ thread), so the application talks to its provider directly, with no extra networ
     client.chat.completions.create(model="gpt-4o", messages=[...], protege_tags={"team": "loans"})
 
 Streams are logged when they end (or are closed), with the answer rebuilt from the chunks.
+Costs are priced by the table shipped in the package (``protege.pricing.DEFAULT_PRICES``), loaded
+once per process when the first client is constructed: a broken table raises ``ConfigError``
+there, never in the middle of a call.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import json
 import os
 import threading
@@ -33,7 +37,6 @@ from protege.store import LoggedCall, LogWriter
 
 _writers: dict[str | None, LogWriter] = {}
 _writers_lock = threading.Lock()
-_prices: list[PriceTable | None] = []
 
 
 def shared_writer(store: str | None) -> LogWriter:
@@ -46,13 +49,11 @@ def shared_writer(store: str | None) -> LogWriter:
         return _writers[store]
 
 
-def _price_table() -> PriceTable | None:
-    if not _prices:
-        try:
-            _prices.append(load_prices())
-        except Exception:  # no price table: calls are logged without cost
-            _prices.append(None)
-    return _prices[0]
+@functools.cache
+def shared_prices() -> PriceTable:
+    """The shipped price table, loaded once per process; ``ConfigError`` naming the file and
+    listing its problems when it is broken (an error is not cached: the next client retries)."""
+    return load_prices()
 
 
 def _jsonable(value: Any) -> Any:
@@ -68,6 +69,7 @@ class _Logger:
     def __init__(self, client: Any, kwargs: dict[str, Any], tags: dict[str, str] | None) -> None:
         self.started = time.perf_counter()
         self.writer: LogWriter = client._protege_writer
+        self.prices: PriceTable = client._protege_prices
         request = {
             k: v
             for k, v in kwargs.items()
@@ -91,9 +93,14 @@ class _Logger:
             self.call.ttft_ms = round((time.perf_counter() - self.started) * 1000, 3)
 
     def finish(self, response: Any = None, error: BaseException | None = None) -> None:
+        """Complete the logged call and hand it to the writer, once; never raises."""
         if self._done:
             return
         self._done = True
+        with contextlib.suppress(Exception):  # logging must never break the application
+            self.writer.submit(self._completed(response, error))
+
+    def _completed(self, response: Any, error: BaseException | None) -> LoggedCall:
         call = self.call
         if self.collector is not None:
             call.response = self.collector.response()
@@ -104,10 +111,9 @@ class _Logger:
             call.error = f"{type(error).__name__}: {error}"[:1000]
         prompt, completion, cached = usage_of(call.response)
         call.prompt_tokens, call.completion_tokens = prompt, completion
-        call.cost_usd = call_cost(_price_table(), call.model_requested, prompt, completion, cached)
+        call.cost_usd = call_cost(self.prices, call.model_requested, prompt, completion, cached)
         call.latency_ms = round((time.perf_counter() - self.started) * 1000, 3)
-        with contextlib.suppress(Exception):  # logging must never break the application
-            self.writer.submit(call)
+        return call
 
 
 class _LoggedStream:
@@ -218,13 +224,14 @@ class _Chat:
 
 
 class _LoggedClient:
-    """What both clients add: a writer for ``protege_store``, and a ``chat`` whose
-    ``completions.create`` is logged (by ``_completions``, sync or async)."""
+    """What both clients add: a writer for ``protege_store``, the price table, and a ``chat``
+    whose ``completions.create`` is logged (by ``_completions``, sync or async)."""
 
     _completions: type[_Completions] = _Completions
 
     def __init__(self, *args: Any, protege_store: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._protege_prices = shared_prices()  # a broken table fails here, not in a call
         self._protege_writer = shared_writer(protege_store or os.environ.get("PROTEGE_STORE"))
 
     @cached_property

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from protege.contract.parse import loads_exact
 from protege.contract.record import Source, VerifiedSource
 from protege.errors import InputFileError, JsonlError
+from protege.validation import first_problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,12 +48,6 @@ def read_jsonl(path: Path | str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield number, obj
 
 
-def _describe(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "line"
-    return f"{where}: {first['msg']}"
-
-
 def _load(path: Path | str, model: type[M]) -> list[M]:
     rows: list[M] = []
     seen: dict[str, int] = {}
@@ -60,7 +55,7 @@ def _load(path: Path | str, model: type[M]) -> list[M]:
         try:
             row = model.model_validate(obj)
         except ValidationError as exc:
-            raise JsonlError(path, number, _describe(exc)) from exc
+            raise JsonlError(path, number, first_problem(exc, empty="line")) from exc
         row_id = getattr(row, "id")  # noqa: B009 - both models have an id
         if row_id in seen:
             raise JsonlError(

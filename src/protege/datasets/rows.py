@@ -27,6 +27,7 @@ from protege.contract.record import Source, VerifiedSource
 from protege.errors import DatasetInputError
 from protege.prompts import LIABILITY_PROMPT, render_messages, target_text
 from protege.store.record import LoggedCall
+from protege.validation import first_problem
 
 SOURCE_TAG = "source_id"  # the tag (X-Protege-Tags or metadata) that names a call's document
 
@@ -130,8 +131,11 @@ def rows_from_file(path: Path) -> list[DatasetRow]:
             continue
         try:
             row = _row_from_object(obj)
-        except (ValueError, ValidationError) as exc:
-            problems.append((number, _reason(exc)))
+        except ValidationError as exc:
+            problems.append((number, first_problem(exc, empty="line")))
+            continue
+        except ValueError as exc:
+            problems.append((number, str(exc)))
             continue
         if row is None:
             problems.append((number, "the call's request has no messages"))
@@ -161,14 +165,6 @@ def _row_from_source(source: Source) -> DatasetRow:
         prompt_version=LIABILITY_PROMPT.version,
         tags={"kind": source.kind.value},
     )
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "line"
-        return f"{where}: {first['msg']}"
-    return str(exc)
 
 
 def iter_rows_from_calls(calls: Iterable[LoggedCall]) -> Iterator[DatasetRow]:

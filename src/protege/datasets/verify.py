@@ -24,6 +24,7 @@ from protege.contract.record import RECORD_KEYS, LiabilityRecord
 from protege.datasets.rows import DatasetRow
 from protege.errors import DatasetInputError
 from protege.prompts import target_text
+from protege.validation import first_problem
 
 PAIRS = (("production", "verified"), ("relabel", "verified"), ("production", "relabel"))
 
@@ -48,9 +49,7 @@ def load_verified_records(path: Path, known_ids: set[str]) -> dict[str, str]:
         try:
             record = LiabilityRecord.model_validate(obj["expected"])
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            problems.append((number, f"id {row_id!r}: expected.{where}: {first['msg']}"))
+            problems.append((number, f"id {row_id!r}: {first_problem(exc, within='expected')}"))
             continue
         if row_id in first_line:
             problems.append(

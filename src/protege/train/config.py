@@ -7,21 +7,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from protege.errors import ConfigError
 from protege.models.device import DEVICE_PATTERN
 from protege.models.registry import BASE_MODELS
+from protege.validation import StrictModel, problems_of
 
 # LoRA on every linear layer of a Gemma/Llama-style block: attention and MLP projections.
 ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DataConfig(_Strict):
+class DataConfig(StrictModel):
     """Where the examples come from."""
 
     train: Path  # contract JSONL, or a dataset directory holding rows.jsonl
@@ -31,7 +28,7 @@ class DataConfig(_Strict):
     limit: int | None = Field(None, ge=1)  # use only the first N training rows
 
 
-class LoraSettings(_Strict):
+class LoraSettings(StrictModel):
     """The adapter."""
 
     r: int = Field(16, ge=1)  # rank: 16 is the usual sweet spot for extraction-style SFT
@@ -40,7 +37,7 @@ class LoraSettings(_Strict):
     target_modules: list[str] = Field(default_factory=lambda: list(ALL_LINEAR))
 
 
-class OptimConfig(_Strict):
+class OptimConfig(StrictModel):
     """AdamW with linear warm-up and a cosine decay."""
 
     lr: float = Field(2e-4, gt=0)  # measured: ~2e-4 trains LoRA on these models without spikes
@@ -50,7 +47,7 @@ class OptimConfig(_Strict):
     max_grad_norm: float = Field(1.0, gt=0)
 
 
-class LoopConfig(_Strict):
+class LoopConfig(StrictModel):
     """The loop: how long, how big, how often to validate and checkpoint."""
 
     epochs: float = Field(1.0, gt=0)
@@ -71,7 +68,7 @@ class LoopConfig(_Strict):
     device: str = Field("auto", pattern=DEVICE_PATTERN)
 
 
-class TrainConfig(_Strict):
+class TrainConfig(StrictModel):
     """A whole training run."""
 
     model: str = "gemma-3-270m"  # registry name or a local Hugging Face directory
@@ -130,9 +127,7 @@ def load_config(path: Path | str | None, overrides: list[str] | None = None) -> 
     try:
         config = TrainConfig.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
-            loc = ".".join(str(p) for p in error["loc"])
-            problems.append(f"{loc}: {error['msg']}")
+        problems += problems_of(exc)
     problems += _semantic_problems(data)
     if problems:
         raise ConfigError(where, problems)
