@@ -1,4 +1,4 @@
-"""Interleaved A/B runs of gateway variants: how docs/capture.md's tables of changes were measured.
+"""Interleaved A/B runs of gateway variants, the harness behind docs/results/capture-2026-11.
 
 A single run of ``gateway_overhead.py`` on a shared machine varies by ±20 % between runs, more than
 most changes gain; a change is judged against the code before it in the same rounds instead. Each

@@ -2,8 +2,8 @@
 validation, no logging, one pooled aiohttp session, as a raw ASGI app and as an RSGI app.
 
 It answers "how much of the gateway's cost is ours, and how much the server and client
-libraries'": docs/capture.md compares its throughput under uvicorn and granian with the
-protege gateway's and TensorZero's, on the same core. granian is not a protege dependency;
+libraries'": docs/results/capture-2026-11 compares its throughput under uvicorn and granian
+with the protege gateway's and TensorZero's, on the same core. granian is not a protege dependency;
 install it into a scratch environment to run the RSGI variant. With the upstream on core 1
 (``taskset -c 1 python bench/fixed_upstream.py --port 18999``), on core 0::
 

@@ -1,7 +1,7 @@
 """The capture gateway: an OpenAI-compatible ASGI app that forwards chat completions to their
 upstream and logs every call without blocking it.
 
-Hot path, chosen by measurement (``../shared/bench-anchors.md``, docs/capture.md): uvicorn
+Hot path, chosen by measurement (docs/results/capture-2026-11): uvicorn
 (uvloop, httptools) serving a raw ASGI fast path for this endpoint, and a pool of keep-alive
 connections to the upstreams driven by the event loop itself (``protege.capture.http1``). The
 request body is forwarded as the bytes the client sent unless the route renames the model; logging
@@ -154,7 +154,7 @@ class Gateway:
         # What is alive now (modules, config, the store's engine) lives as long as the process:
         # out of the collector's sight, so its full collections only walk what requests leave
         # behind. (The collector stays ~4 % of the loop's CPU under load either way: most of it
-        # is young collections. Cheap, so kept; docs/capture.md.)
+        # is young collections. The freeze is cheap; docs/results/capture-2026-11.)
         gc.freeze()
         # The log writer must not preempt the event loop when they share a core
         # (protege.capture.sched).
@@ -193,8 +193,8 @@ class Gateway:
         """Hand the record to the writer now, before its answer goes out: with ``write_ahead``
         it is in the spool file when this returns, so a 200 never goes out for a call that a
         ``kill -9`` could lose. One spool write per call: measured cheaper than grouping the
-        calls of an event-loop turn behind a shared future (that cost 13 % of the maximum
-        throughput and ~1 ms of p99 at 500 req/s; docs/capture.md)."""
+        calls of an event-loop turn behind a shared future (which costs 13 % of the maximum
+        throughput and ~1 ms of p99 at 500 req/s)."""
         try:
             if self.writer is not None:
                 self.writer.submit(call)

@@ -2,10 +2,10 @@
 
 Each request is one ``transport.write`` on a pooled keep-alive connection, and its answer is
 parsed by httptools (llhttp, the parser uvicorn serves the gateway's own requests with) in the
-loop's ``data_received``. No thread is involved: a client with an I/O thread of its own
-(pyreqwest's Tokio runtime, used until session 7) hands every request over to that thread and
-every answer back, two context switches and wake-ups per call on the gateway's core, which
-measured as most of what the gateway added to the median latency (docs/capture.md).
+loop's ``data_received``. No thread is involved: a client with an I/O thread of its own (such
+as pyreqwest's Tokio runtime) hands every request over to that thread and every answer back, two
+context switches and wake-ups per call on the gateway's core, which measures as most of what the
+gateway adds to the median latency (docs/results/capture-2026-11).
 
 What it does, and no more, since the gateway sends one kind of request:
 - ``POST`` with a body and a few headers to ``http://`` or ``https://`` endpoints (TLS from the

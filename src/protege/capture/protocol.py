@@ -7,7 +7,7 @@ side's TCP work, so the second one is a whole kernel round of its own. Holding t
 body comes (the gateway's fast path sends both in the same step) makes it one. Measured on one core
 with a minimal ASGI app answering a fixed body (``wrk``, 64 connections, 10 s, two runs each):
 19.6-20.3 us of CPU per request and 48,800-50,800 req/s with two writes, 17.2-17.5 us and
-56,700-58,000 req/s with one (docs/capture.md).
+56,700-58,000 req/s with one (docs/results/capture-2026-11).
 
 A head whose body does not follow in the same step (a stream waiting for its first chunk) is
 written on the loop's next turn by itself, so nothing waits for more than that turn.

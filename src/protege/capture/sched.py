@@ -3,9 +3,9 @@
 The gateway process runs two busy threads: the event loop (uvicorn, which also drives the
 upstream connections: ``protege.capture.http1``) and the log writer. On a machine with a core
 per thread this changes nothing. When they share a core, Linux switches to a thread the moment it
-wakes up: a helper thread woke, preempted the loop in the middle of its Python work, then waited
-for the GIL the loop still held. Measured on one core with session 5's client, which had an I/O
-thread of its own (docs/capture.md): ~2 context switches per request.
+wakes up: a helper thread that wakes preempts the loop in the middle of its Python work, then
+waits for the GIL the loop still holds. Measured on one core with an upstream client that has an
+I/O thread of its own (docs/results/capture-2026-11): ~2 context switches per request.
 
 ``SCHED_BATCH`` is the Linux policy for exactly this: a batch thread that wakes up does not preempt
 the running one; it runs when the loop waits for I/O or its time slice ends, and then handles

@@ -109,12 +109,13 @@ class LogStore:
         the same idempotent way, so a call stored before keeps its own.
 
         This is the log writer's hot path, so it runs driver-level statements (``INSERT OR
-        IGNORE`` / ``ON CONFLICT DO NOTHING``) with values converted here, instead of a compiled
-        SQLAlchemy insert with ``RETURNING``: see docs/capture.md for what that did to the
-        gateway's tail latency. Calls go in blocks of ``rows_per_statement`` rows per statement
-        (default: the backend's ``ROWS_PER_STATEMENT``), the rest row by row (``executemany``);
-        ``pause`` is called after each block (the log writer uses it to let a waiting thread
-        have the CPU).
+        IGNORE`` / ``ON CONFLICT DO NOTHING``) with values converted here: a compiled SQLAlchemy
+        insert with ``RETURNING`` and per-row parameter processing costs ~9 ms of CPU per 50
+        calls, a driver-level ``executemany`` 2.0 ms and multi-row blocks less: CPU that the
+        gateway's event loop waits for on a shared core. Calls go in
+        blocks of ``rows_per_statement`` rows per statement (default: the backend's
+        ``ROWS_PER_STATEMENT``), the rest row by row (``executemany``); ``pause`` is called after
+        each block (the log writer uses it to let a waiting thread have the CPU).
         """
         most = self.max_rows_per_statement
         if rows_per_statement is not None and not 1 <= rows_per_statement <= most:
@@ -265,7 +266,7 @@ _CALL_COLUMNS = tuple(column.name for column in calls.columns)
 # it around each step), where a block gives it up once. On SQLite a block is also what a request
 # waiting for the writer's core waits for (``LogWriter`` yields between blocks), so it is small:
 # in 1,000-row batches 64-, 16-, 8- and 4-row blocks cost 10.4, 10.7, 11.4 and 13.5 us per row
-# here (session 6), and 8 rows take ~0.1 ms. PostgreSQL does the work in its own process, where
+# on the bench machine, and 8 rows take ~0.1 ms. PostgreSQL does the work in its own process, where
 # the kernel schedules it like any other, and small blocks cost the client more (8 rows: ~55 us
 # per row, 64: ~45), so it keeps 64. 64 rows x 17 columns = 1,088 parameters, far under
 # PostgreSQL's limit (65,535); SQLite's is below.

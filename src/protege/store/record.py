@@ -1,4 +1,4 @@
-"""One logged call (DESIGN.md's "Logged call"), its time-sortable id, and its JSON form.
+"""One logged call, its time-sortable id, and its JSON form.
 
 The JSON form (``to_dict``/``from_dict``) is what the spool writes, one object per line, and what
 ``LogStore.export_jsonl`` writes; times are ISO 8601 in UTC.
@@ -61,7 +61,7 @@ def new_call_id() -> str:
         _last_ms, _last_random = ms, rand
     # 26 characters = 13 pairs of 10 bits: 5 pairs of time (50 bits, the top two always zero),
     # then 8 of randomness, in two 40-bit halves. Unrolled, on integers that fit a machine word:
-    # this runs once per request, and was 3x slower as a loop of one character per step.
+    # this runs once per request, and a loop of one character per step is 3x slower.
     p, high, low = _PAIRS, rand >> 40, rand & _LOW_40
     return "".join(
         (

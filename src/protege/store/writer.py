@@ -53,8 +53,8 @@ IDLE_WAIT_S = 0.2  # how long the idle thread sleeps before looking at retries a
 # After the first record of a batch, wait this long for more. A batch has a fixed cost besides
 # its records (two fsyncs, BEGIN/COMMIT, settling the spool): ~1.3 ms of CPU measured here,
 # against ~35 us per record. At 2,000 req/s, 20 ms batches cost the writer 68 us of CPU per
-# record and 100 ms batches 42 us (docs/capture.md). A record reaches the store at most this
-# much later; the spool holds it meanwhile, so nothing is at risk for it.
+# record and 100 ms batches 42 us (docs/results/capture-2026-11). A record reaches the store at
+# most this much later; the spool holds it meanwhile, so nothing is at risk for it.
 LINGER_S = 0.1
 # The writer yields its core between statements while fewer records than this arrived since it
 # took its batch: at 500 req/s about one does; at the gateway's maximum, 16 are there ~3 ms into
@@ -392,12 +392,13 @@ class LogWriter:
         while the gateway is lightly loaded.
 
         A thread that wakes up does not always preempt a running one (Linux's EEVDF scheduler
-        lets the running thread finish its time slice), so a gateway's event loop woken by a
-        request waited for the writer's whole batch: up to 1-2 ms at 500 req/s, ten times a
-        second, which was the gateway's p99 (docs/capture.md). ``sched_yield`` ends the writer's
-        turn when another thread is ready and costs ~1 us when none is. Under heavy load the
-        writer does not yield: handing the core over every few rows cost ~13 % of the maximum
-        throughput, and there the waiting request is queued behind others anyway.
+        lets the running thread finish its time slice), so without this a gateway's event loop
+        woken by a request waits for the writer's whole batch: up to 1-2 ms at 500 req/s, ten
+        times a second, which sets the gateway's p99 (docs/results/capture-2026-11).
+        ``sched_yield`` ends the writer's turn when another thread is ready and costs ~1 us when
+        none is. Under heavy load the writer does not yield: handing the core over every few rows
+        costs ~13 % of the maximum throughput, and there the waiting request is queued behind
+        others anyway.
         """
         if len(self._items) < YIELD_BELOW:
             _sched_yield()
