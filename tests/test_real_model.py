@@ -76,3 +76,15 @@ def test_brief_training_gives_predictions_that_parse(gemma: Path, tmp_path: Path
     # when the record is complete.
     invalid = [(p.id, p.output) for p in predictions if not parse_output(p.output).valid]
     assert invalid == []
+
+
+def test_gemma_output_vocabulary_holds_every_record_token(gemma: Path) -> None:
+    from protege.engine.vocab import output_vocabulary
+    from protege.models.loading import load_tokenizer
+
+    tokenizer = load_tokenizer(str(gemma))
+    allowed = set(output_vocabulary(tokenizer, stop_ids=[]))
+    for source in generate(2000, seed=78):
+        text = json.dumps(source.expected.to_json_dict(), separators=(",", ":"))
+        assert set(tokenizer(text, add_special_tokens=False)["input_ids"]) <= allowed, text
+    assert len(allowed) < 2000  # a few hundred of 262,144

@@ -54,15 +54,3 @@ def test_record_token_reads_the_grammar_words() -> None:
         assert record_token(text), text
     for text in ("", " ", "the", "Null", "due date", "$", "%", "\n", "mortgages!", "zip"):
         assert not record_token(text), text
-
-
-@pytest.mark.slow
-def test_gemma_vocabulary_is_a_few_hundred_tokens() -> None:
-    from protege.engine.vocab import output_vocabulary
-    from protege.models.loading import load_tokenizer
-
-    tokenizer = load_tokenizer("gemma-3-270m")
-    allowed = set(output_vocabulary(tokenizer, stop_ids=[]))
-    for text in records(2000, seed=78):
-        assert set(tokenizer(text, add_special_tokens=False)["input_ids"]) <= allowed
-    assert len(allowed) < 2000
