@@ -19,6 +19,7 @@ from protege.cli import (
     corpus,
     dataset,
     evaluate,
+    evidence,
     gateway,
     logs,
     models,
@@ -55,6 +56,7 @@ app.add_typer(corpus.app, name="corpus")
 app.add_typer(baseline.app, name="baseline")
 app.command("score")(score.score_command)
 app.command("eval")(evaluate.eval_command)
+app.command("evidence")(evidence.evidence_command)
 app.add_typer(models.app, name="models")
 app.add_typer(train.app, name="train")
 app.command("predict")(predict.predict_command)
