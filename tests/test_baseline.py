@@ -1,26 +1,11 @@
-"""The regex baseline and its spoken-number reader."""
+"""The regex baseline: labels near the values protege.evidence reads."""
 
 from __future__ import annotations
 
 import json
 
 from protege.baseline import extract, extract_output
-from protege.baseline.spoken import digitize, words_to_int
 from protege.contract import RECORD_KEYS, Source, parse_output
-
-
-def test_words_to_int() -> None:
-    assert words_to_int("eighteen thousand two hundred forty-one") == 18241
-    assert words_to_int("one hundred and five") == 105
-    assert words_to_int("seven") == 7
-
-
-def test_digitize_spoken_amounts_rates_and_digits() -> None:
-    text = (
-        "payoff is eighteen thousand two hundred forty-one dollars and sixteen cents at "
-        "six point four nine percent, account ending in four four two one"
-    )
-    assert digitize(text) == "payoff is $18241.16 at 6.49%, account ending in 4421"
 
 
 def _source(text: str, kind: str = "email") -> Source:
@@ -57,3 +42,17 @@ def test_output_is_always_a_valid_record() -> None:
         raw = extract_output(_source(text))
         assert list(json.loads(raw)) == list(RECORD_KEYS)
         assert parse_output(raw).valid
+
+
+def test_spoken_values_and_corrections_in_a_call() -> None:
+    text = (
+        "AGENT: the account ends in four four seven one, right?\n"
+        "CALLER: sorry, it ends in four four one seven.\n"
+        "AGENT: your payoff amount is eighteen thousand two hundred forty-one dollars and "
+        "sixteen cents, good through the twentieth; your rate is six point four nine percent."
+    )
+    record = extract(_source(text, "transcript"))
+    assert record["account_last4"] == "4417"  # the correction, said last
+    assert record["payoff_amount"] == 18241.16
+    assert record["payoff_good_through"] == "2025-03-20"
+    assert record["interest_rate"] == 6.49

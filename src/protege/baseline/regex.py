@@ -1,47 +1,22 @@
-"""The rule-based extractor: labels near amounts, plus date parsing.
+"""The rule-based extractor: labels near values.
 
-It is the floor every model must beat. For each key it finds label phrases ("payoff amount",
-"escrow balance", "due date") and takes the first value of the right shape within a short window
-after the label, skipping labels whose nearby words mark a distractor ("original", "available",
-"cash advance", "previous"). Spoken numbers and OCR confusions are normalized first. In
+It is the floor every model must beat. The values come from ``protege.evidence``, the project's
+one reader of money, rates, dates and last fours (spoken, OCR'd, relative). For each key the
+extractor finds label phrases ("payoff amount", "escrow balance", "due date") and takes the first
+candidate of the key's type that starts within a short window after the label, skipping labels
+whose nearby words mark a distractor ("original", "available", "cash advance", "previous"). In
 conversations (transcripts, chats) the *last* mention wins, since corrections come later.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from protege.baseline.spoken import digitize, words_to_int
 from protege.contract.record import RECORD_KEYS, Source
-
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-    )
-}
-_MONTH = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE_PATTERNS = (
-    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?", re.I),
-    re.compile(
-        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<y>\d{{4}}))?", re.I
-    ),
-    re.compile(rf"\b(?P<d>\d{{1,2}})-{_MONTH}-(?P<y>\d{{4}})", re.I),
-    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
-    re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})\b"),
-)
-_MONEY = re.compile(
-    r"(?<![\w.,/-])(?P<usd>\$\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2}|\d+)"
-    r"(?![\d%/-])(?P<unit>\s?(?:USD|dollars))?"
-)
-_RATE = re.compile(r"(?P<num>\d{1,2}(?:\.\d{1,3})?)\s?(?:%|percent)", re.I)
-_OCR = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "B": "8"})
-_OCR_TOKEN = re.compile(r"(?<![A-Za-z])[S$]?[\dOolIB][\dOolIB,]*\.[\dOolIB]{2}(?![A-Za-z])")
+from protege.evidence import Candidate, find_candidates
 
 # label patterns per key; (?:...) groups only
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -115,10 +90,6 @@ _DUE_LABEL = re.compile(
 _GOOD_LABEL = re.compile(
     r"good (?:through|thru|until|till|for)|valid (?:through|thru|until|for)|expires|good", re.I
 )
-_ZERO_PAST_DUE = re.compile(
-    r"nothing (?:is )?past[- ]due|no past[- ]due|not past[- ]due|past[- ]due(?: amount)?:?\s*(?:\$\s?)?0(?:\.00)?\b|\bcurrent on (?:your|the) payments|no amount past",
-    re.I,
-)
 _TYPES = (
     (r"student|education loan|school", "student_loan"),
     (r"mortgage|escrow|home loan|property", "mortgage"),
@@ -126,77 +97,19 @@ _TYPES = (
     (r"\bauto\b|vehicle|\bcar\b|\bvin\b|truck|retail installment", "auto_loan"),
     (r"personal|signature loan|installment loan", "personal_loan"),
 )
-_LAST4 = (
+# Labels before an account's last four, most specific first; the candidate must start within
+# _LAST4_WINDOW characters after the label's end.
+_LAST4_LABELS = (
     re.compile(
-        r"(?:ending in|ending|ends in|last (?:four|4)(?: digits)?(?: of [\w ]{0,20}?)?(?: is| are)?:?)\s*#?\s*(\d{4})\b",
+        r"ending in|ending|ends in|last (?:four|4)(?: digits)?(?: of [\w ]{0,20}?)?(?: is| are)?",
         re.I,
     ),
-    re.compile(r"[X*•x]{2,}[\s-]?(\d{4})\b"),
-    re.compile(r"\bx(\d{4})\b"),
-    re.compile(r"(?:account|acct|loan|card)\s*(?:number|no\.?|#)?\s*:?\s*#?\s*(\d{8,17})\b", re.I),
+    re.compile(r"(?:account|acct|loan|card)\s*(?:number|no\.?|#)?", re.I),
 )
-
-
-def _prepare(text: str) -> str:
-    text = digitize(text)
-    return _OCR_TOKEN.sub(lambda m: m.group(0).translate(_OCR).replace("S", "$"), text)
-
-
-def _money(segment: str) -> Decimal | None:
-    for match in _MONEY.finditer(segment):
-        num = match.group("num")
-        if not (match.group("usd") or match.group("unit") or "." in num or "," in num):
-            continue  # a bare integer is a count, a year or an id, not an amount
-        try:
-            return Decimal(num.replace(",", ""))
-        except InvalidOperation:
-            continue
-    return None
-
-
-def _date(segment: str, as_of: dt.date) -> dt.date | None:
-    found: list[tuple[int, dt.date]] = []
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(segment):
-            parts = match.groupdict()
-            try:
-                month = _MONTHS[parts["mon"][:3].lower()] if parts.get("mon") else int(parts["m"])
-                day = int(parts["d"])
-                if parts.get("y"):
-                    year = int(parts["y"])
-                    year += 2000 if year < 100 else 0
-                    found.append((match.start(), dt.date(year, month, day)))
-                else:
-                    candidate = dt.date(as_of.year, month, day)
-                    if candidate < as_of:
-                        candidate = dt.date(as_of.year + 1, month, day)
-                    found.append((match.start(), candidate))
-            except (ValueError, KeyError):
-                continue
-    return min(found)[1] if found else None
-
-
-def _relative(segment: str, as_of: dt.date) -> dt.date | None:
-    match = re.search(r"\b(\d{1,2}|[a-z-]+) days\b", segment, re.I)
-    if match:
-        word = match.group(1).lower()
-        try:
-            n = int(word) if word.isdigit() else words_to_int(word)
-        except ValueError:  # "several days", "business days"
-            n = 0
-        if n:
-            return as_of + dt.timedelta(days=n)
-    match = re.search(r"the (\d{1,2})(?:st|nd|rd|th)\b", segment)
-    if match:
-        day = int(match.group(1))
-        probe = as_of
-        for _ in range(62):
-            if probe.day == day:
-                return probe
-            probe += dt.timedelta(days=1)
-    if re.search(r"\btomorrow\b", segment, re.I):
-        return as_of + dt.timedelta(days=1)
-    return None
+_LAST4_WINDOW = 25
+_MASK = re.compile(r"[X*•x.…]")  # a masked number: "****0932", "x0932", "...3390"
+_PER_DAY = re.compile(r"\s*(?:per day|a day|each day|daily)\b", re.I)
+_DIGIT = re.compile(r"\d")
 
 
 def _mentions(
@@ -211,31 +124,80 @@ def _mentions(
         yield match.start(), match.end()
 
 
-def _find(
-    text: str,
-    labels: tuple[str, ...],
-    negative: str,
-    read: Callable[[str], Any],
-    window: int,
-    last: bool,
-) -> Any:
-    hits: list[tuple[int, Any]] = []
-    for label in labels:
-        for start, end in _mentions(text, rf"\b{label}\b", negative):
-            value = read(text[end : end + window])
-            if value is not None:
-                hits.append((start, value))
-        if hits and not last:
-            break  # labels are in order of specificity: stop at the first that reads
-    if not hits:
+class _Values:
+    """A source's candidates by type, and the label-window rule that picks among them."""
+
+    def __init__(self, source: Source) -> None:
+        self.text = source.text
+        self.by_type: dict[str, list[Candidate]] = {}
+        for candidate in find_candidates(source.text, source.as_of):
+            self.by_type.setdefault(candidate.type, []).append(candidate)
+
+    def after(self, value_type: str, end: int, window: int, words: bool = False) -> Any:
+        """The first candidate of ``value_type`` that reaches past ``end`` (a label's end) and
+        starts within ``window`` characters of it. A candidate may contain its label ("APR
+        24.99", "past due: None"). ``words``: a zero said in words ("nothing past due") counts
+        too."""
+        for candidate in self.by_type.get(value_type, []):
+            if candidate.end <= end or candidate.start >= end + window:
+                continue
+            spoken = not _DIGIT.search(self.text[candidate.start : candidate.end])
+            if spoken and candidate.type == "money" and candidate.value == 0 and not words:
+                continue  # "all caught up" is a zero past due, not a zero balance
+            return candidate.value
         return None
-    hits.sort(key=lambda h: h[0])
-    return hits[-1][1] if last else hits[0][1]
+
+    def find(
+        self,
+        labels: Sequence[str | re.Pattern[str]],
+        negative: str,
+        value_type: str,
+        window: int,
+        last: bool,
+        words: bool = False,
+    ) -> Any:
+        """The value after the first label (in order of specificity) that has one; among that
+        label's mentions the first, or in a conversation the last."""
+        hits: list[tuple[int, Any]] = []
+        for label in labels:
+            pattern = label if isinstance(label, re.Pattern) else rf"\b{label}\b"
+            for start, end in _mentions(self.text, pattern, negative):
+                value = self.after(value_type, end, window, words)
+                if value is not None:
+                    hits.append((start, value))
+            if hits and not last:
+                break  # labels are in order of specificity: stop at the first that reads
+        if not hits:
+            return None
+        hits.sort(key=lambda h: h[0])
+        return hits[-1][1] if last else hits[0][1]
+
+    def masked_last4(self) -> str | None:
+        """The first last-four candidate written behind a mask ("****0932")."""
+        for candidate in self.by_type.get("last4", []):
+            if _MASK.match(self.text, candidate.start):
+                return str(candidate.value)
+        return None
+
+    def per_day(self) -> Any:
+        """The first amount followed by "per day" (a per diem without its label)."""
+        for candidate in self.by_type.get("money", []):
+            if _PER_DAY.match(self.text, candidate.end):
+                return candidate.value
+        return None
+
+    def any_zero(self) -> bool:
+        """Whether the source says in words that nothing is past due."""
+        return any(
+            c.value == 0 and not _DIGIT.search(self.text[c.start : c.end])
+            for c in self.by_type.get("money", [])
+        )
 
 
 def extract(source: Source) -> dict[str, Any]:
     """Extract a record (JSON-ready dict, contract key order) from one source."""
-    text = _prepare(source.text)
+    values = _Values(source)
+    text = source.text
     last = source.kind.value in ("transcript", "chat")
     out: dict[str, Any] = dict.fromkeys(RECORD_KEYS)
     lowered = text.lower()
@@ -243,39 +205,24 @@ def extract(source: Source) -> dict[str, Any]:
         if re.search(type_pattern, lowered):
             out["liability_type"] = name
             break
-    for last4_pattern in _LAST4:
-        found = last4_pattern.search(text)
-        if found:
-            out["account_last4"] = found.group(1)[-4:]
-            break
+    last4 = values.find(_LAST4_LABELS[:1], "", "last4", _LAST4_WINDOW, last)
+    last4 = last4 or values.masked_last4()
+    last4 = last4 or values.find(_LAST4_LABELS[1:], "", "last4", _LAST4_WINDOW, False)
+    out["account_last4"] = last4
     for key, labels in _LABELS.items():
-        value = _find(text, labels, _NEGATIVE.get(key, ""), _money, 60, last)
+        zero = key == "past_due_amount"
+        value = values.find(labels, _NEGATIVE.get(key, ""), "money", 60, last, words=zero)
         out[key] = None if value is None else float(value)
-    if out["per_diem"] is None:
-        match = re.search(r"(\$\s?\d+\.\d{2})\s*(?:per day|a day|each day|daily)", text, re.I)
-        if match:
-            out["per_diem"] = float(match.group(1).replace("$", "").strip())
-    if out["past_due_amount"] is None and _ZERO_PAST_DUE.search(text):
+    if out["per_diem"] is None and (per_day := values.per_day()) is not None:
+        out["per_diem"] = float(per_day)
+    if out["past_due_amount"] is None and values.any_zero():
         out["past_due_amount"] = 0.0
-    rates = list(_mentions(text, _RATE_LABEL, _RATE_NEGATIVE.pattern))
-    for _start, end in reversed(rates) if last else rates:
-        match = _RATE.search(text[end : end + 40])
-        if match:
-            out["interest_rate"] = float(match.group("num"))
-            break
-    due = _find(
-        text, (_DUE_LABEL.pattern,), r"past|pay ?off", lambda s: _date(s, source.as_of), 45, last
-    )
+    rate = values.find((_RATE_LABEL,), _RATE_NEGATIVE.pattern, "rate", 40, last)
+    out["interest_rate"] = None if rate is None else float(rate)
+    due = values.find((_DUE_LABEL,), r"past|pay ?off", "date", 45, last)
     out["next_payment_due_date"] = due.isoformat() if due else None
     if out["payoff_amount"] is not None:
-        good = _find(
-            text,
-            (_GOOD_LABEL.pattern,),
-            "",
-            lambda s: _date(s, source.as_of) or _relative(s, source.as_of),
-            45,
-            last,
-        )
+        good = values.find((_GOOD_LABEL,), "", "date", 45, last)
         out["payoff_good_through"] = good.isoformat() if good else None
     else:
         out["per_diem"] = None

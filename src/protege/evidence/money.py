@@ -48,7 +48,7 @@ _ZERO = re.compile(
     r"|current on (?:\w+ )?payments"
     r"|(?:account|loan) is (?:current|in good standing)"
     r"|(?:i|you|he|she|they|we)(?:'m|'re|'s| am| are| is)(?: all)? current\b"
-    r"|(?:past[- ]due|overdue|delinquent)(?: amount| balance)?[ \t:|]*(?:none|n/a|nil)\b)"
+    r"|(?:past[- ]due|overdue|delinquent)(?: amount| balance)?[ \t:|._]*(?:none|n/a|nil)\b)"
     r"|(?m:^[ \t|]*(?:none|n/a)[ \t|]*$)",
     re.IGNORECASE,
 )

@@ -101,6 +101,7 @@ class _Reader:
         self.joined = [False, *(bool(_JOIN.fullmatch(g)) for g in gaps)]  # a number runs on
         self.loose = [False, *(bool(_DIGIT_JOIN.fullmatch(g)) for g in gaps)]  # a digit run does
         self.fresh = [True, *(bool(_SENTENCE.search(g)) for g in gaps)]  # a sentence or line starts
+        self.comma = [False, *("," in g for g in gaps)]  # a pause: "the next one, five hundred"
 
     def w(self, k: int) -> str:
         return self.words[k] if 0 <= k < self.n else ""
@@ -346,17 +347,26 @@ class _Reader:
         return (i, i + 1 + compound, Decimal(day)) if day <= 31 else None  # not "thirty-second"
 
 
-def _scan(text: str, at: Callable[[_Reader, int, int], _Hit | None]) -> Iterator[Found]:
-    """Leftmost-first, non-overlapping hits of ``at(reader, token, floor)`` in ``text``."""
-    reader, i, floor = _Reader(text), 0, 0
+def _scan(
+    text: str, at: Callable[[_Reader, int, int], _Hit | None], restart: bool = False
+) -> Iterator[Found]:
+    """Leftmost-first, non-overlapping hits of ``at(reader, token, floor)`` in ``text``.
+
+    No hit starts inside a number, unless ``restart``: then one may start after a comma when
+    the words before it read as nothing ("the next one, five hundred thirty-eight dollars")."""
+    reader, i, floor, failed = _Reader(text), 0, 0, False
     while i < reader.n:
         inside = reader.j(i) and reader.w(i - 1) in _NUMBER_WORDS | {"point"}  # mid-number
+        if inside and restart and failed and reader.comma[i]:
+            inside = False
         if not inside and (hit := at(reader, i, floor)):
             first, end, value = hit
             yield Found(reader.spans[first][0], reader.spans[end - 1][1], value)
             i = floor = end
+            failed = False
         else:
             i += 1
+            failed = True
 
 
 def words_to_int(text: str) -> int:
@@ -373,7 +383,7 @@ def words_to_int(text: str) -> int:
 
 def spoken_amounts(text: str) -> Iterator[Found]:
     """Every amount of money said in words; ``value`` is a ``Decimal`` of dollars, to the cent."""
-    return _scan(text, _Reader.amount_at)
+    return _scan(text, _Reader.amount_at, restart=True)
 
 
 def spoken_rates(text: str, need_percent: bool = True) -> Iterator[Found]:
