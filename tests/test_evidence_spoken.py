@@ -368,4 +368,7 @@ def test_a_whole_call_without_punctuation() -> None:
 def test_a_trailing_zero_digit_after_the_point_is_read() -> None:
     text = "the rate is five point five zero percent, fixed"
     (hit,) = spoken_rates(text)
-    assert (text[hit.start : hit.end], hit.value) == ("five point five zero percent", Decimal("5.5"))
+    assert (text[hit.start : hit.end], hit.value) == (
+        "five point five zero percent",
+        Decimal("5.5"),
+    )
