@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from protege.cli.render import console, err_console, print_json
+from protege.cli.render import GROUNDING, Grounding, console, err_console, print_json
 from protege.evaluate.metrics import ModelResult, Targets
 from protege.evaluate.report import (
     REPORT_JSON,
@@ -85,6 +85,7 @@ def _run(
     show: Console,
     tables: bool,
     max_new_tokens: int = 192,
+    grounding: bool = False,
 ) -> EvalResult:
     columns = (
         TextColumn("{task.description}"),
@@ -94,7 +95,7 @@ def _run(
     )
     with Progress(*columns, console=show, transient=True) as progress:
         tasks: dict[str, TaskID] = {}
-        load = functools.partial(load_predictor, max_new_tokens=max_new_tokens)
+        load = functools.partial(load_predictor, max_new_tokens=max_new_tokens, grounding=grounding)
         events = evaluate(data, models, concurrency, targets, out, prices, usd_per_core_hour, load)
         for event in events:
             if event.kind == "load":
@@ -138,6 +139,7 @@ def eval_command(
     max_new_tokens: int = typer.Option(
         192, "--max-new-tokens", help="Cap on answer tokens (a Gemma record is ~120)."
     ),
+    grounding: Grounding = GROUNDING,
     as_json: bool = typer.Option(False, "--json", help="Print report.json instead of tables."),
 ) -> None:
     """Evaluate models on a verified set: record error (95 % CI), field accuracy, invalid rate,
@@ -159,6 +161,7 @@ def eval_command(
         show=err_console if as_json else console,
         tables=not as_json,
         max_new_tokens=max_new_tokens,
+        grounding=grounding is Grounding.ON,
     )
     if as_json:
         print_json(json.loads((out_dir / REPORT_JSON).read_text(encoding="utf-8")))

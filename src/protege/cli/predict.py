@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.progress import Progress
 
-from protege.cli.render import console
+from protege.cli.render import GROUNDING, Grounding, console
 from protege.contract.io import load_sources, write_jsonl
 from protege.errors import UsageError
 
@@ -24,8 +24,12 @@ def predict_command(
     output: Path = typer.Option(..., "--output", help="Predictions JSONL to write."),
     batch_size: int = typer.Option(1, "--batch-size", help="Sources decoded together."),
     max_new_tokens: int = typer.Option(256, "--max-new-tokens", help="Cap on answer tokens."),
+    grounding: Grounding = GROUNDING,
 ) -> None:
-    """Predict records: one {"id", "output", "latency_ms", "prompt_tokens", "completion_tokens"} per line.
+    """Predict records: one {"id", "output", "evidence", "latency_ms", ...} per line.
+
+    "evidence" maps each non-null value to the [start, end) span of the source it came from.
+    With --grounding on, every value is one the source states (a key with none is null).
 
     Example: protege predict --model runs/liability --input test.jsonl --output pred.jsonl --batch-size 8
     """
@@ -34,7 +38,9 @@ def predict_command(
     sources = load_sources(input)
     from protege.predictors import load_predictor
 
-    predictor = load_predictor(model, max_new_tokens=max_new_tokens)
+    predictor = load_predictor(
+        model, max_new_tokens=max_new_tokens, grounding=grounding is Grounding.ON
+    )
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"predicting with {predictor.name}", total=len(sources))
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
@@ -22,6 +24,21 @@ def print_json(data: Any) -> None:
     console.print_json(json.dumps(data, default=str)) if console.is_terminal else print(
         json.dumps(data, indent=2, default=str)
     )
+
+
+class Grounding(StrEnum):
+    """``--grounding``: whether a model's values are restricted to those the source states."""
+
+    ON = "on"
+    OFF = "off"
+
+
+GROUNDING = typer.Option(
+    Grounding.OFF,
+    "--grounding",
+    help="on: every value a model writes is one the source states (protege.evidence); "
+    "off: any value of the right shape.",
+)
 
 
 def pct(x: float) -> str:

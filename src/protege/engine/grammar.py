@@ -16,7 +16,7 @@ not reproduce what it was trained on).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 import regex
@@ -55,18 +55,33 @@ PUNCTUATION = '{}":,'
 ALPHABET: frozenset[str] = frozenset("".join(WORDS) + VALUE_CHARS + PUNCTUATION)
 
 
-@lru_cache(maxsize=1)
-def record_pattern() -> regex.Pattern[str]:
-    """The regular language of compact records, keys in contract order, values nullable."""
-    parts = [regex.escape(json.dumps(key) + ":") + f"(?:null|{_value(key)})" for key in RECORD_KEYS]
+def _pattern(values: Mapping[str, Sequence[str]] | None) -> regex.Pattern[str]:
+    parts = []
+    for key in RECORD_KEYS:
+        if values is None or key not in values:
+            value = f"(?:null|{_value(key)})"
+        else:  # grounded: only these value strings, or null
+            value = "(?:" + "|".join(["null", *(regex.escape(v) for v in values[key])]) + ")"
+        parts.append(regex.escape(json.dumps(key) + ":") + value)
     return regex.compile(r"\{" + ",".join(parts) + r"\}")
 
 
-class RecordGrammar:
-    """Prefix and completeness checks of an answer against the record language."""
+@lru_cache(maxsize=1)
+def record_pattern() -> regex.Pattern[str]:
+    """The regular language of compact records, keys in contract order, values nullable."""
+    return _pattern(None)
 
-    def __init__(self) -> None:
-        self.pattern = record_pattern()
+
+class RecordGrammar:
+    """Prefix and completeness checks of an answer against the record language.
+
+    With ``values`` (key -> the JSON value strings allowed for it), the grammar is grounded: each
+    listed key takes only one of its strings or null, so a key with no string can only be null.
+    Keys not listed keep their shape-only pattern.
+    """
+
+    def __init__(self, values: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.pattern = record_pattern() if values is None else _pattern(values)
 
     def allows(self, text: str) -> bool:
         """Whether ``text`` can still be extended into a valid record."""

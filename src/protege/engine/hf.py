@@ -19,8 +19,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from protege.contract.parse import parse_output
 from protege.contract.record import Source
 from protege.engine.grammar import RecordGrammar, choose
+from protege.engine.grounding import allowed_values, evidence_spans, source_candidates
 from protege.engine.predictor import Prediction, is_adapter_dir
 from protege.errors import ModelNotFoundError
 from protege.models.loading import format_chat, load_model, load_tokenizer
@@ -86,6 +88,7 @@ class HFPredictor:
         constrain: bool = True,
         grammar: bool = True,
         device: str = "auto",
+        grounding: bool = False,
     ) -> None:
         import torch
 
@@ -123,6 +126,8 @@ class HFPredictor:
             self._restrict_output()
             if grammar:
                 self.grammar = RecordGrammar()
+        # Grounded decoding (engine/grounding.py) narrows the record grammar per source.
+        self.grounding = grounding and self.grammar is not None
 
     def _restrict_output(self) -> None:
         import torch
@@ -161,6 +166,11 @@ class HFPredictor:
         import torch
 
         wall, cpu = time.perf_counter(), time.process_time()
+        candidates = [source_candidates(source) for source in batch]
+        grammars = [
+            RecordGrammar(allowed_values(found)) if self.grounding else self.grammar
+            for found in candidates
+        ]
         encoded = self.tokenizer(
             [self.prompt(s) for s in batch],
             return_tensors="pt",
@@ -169,7 +179,9 @@ class HFPredictor:
         )
         with torch.inference_mode():
             generated = self._greedy(
-                encoded["input_ids"].to(self.device), encoded["attention_mask"].to(self.device)
+                encoded["input_ids"].to(self.device),
+                encoded["attention_mask"].to(self.device),
+                grammars,
             )
         wall_ms = (time.perf_counter() - wall) * 1000
         cpu_each = (time.process_time() - cpu) / len(batch)
@@ -182,15 +194,26 @@ class HFPredictor:
             ]
             text = cut_after_object(str(self.tokenizer.decode(ids, skip_special_tokens=True)))
             prompt_tokens = int(encoded["attention_mask"][row].sum())
-            results.append(Prediction(source.id, text, wall_ms, prompt_tokens, len(ids), cpu_each))
+            record = parse_output(text).record
+            spans = evidence_spans(record, candidates[row]) if record else {}
+            results.append(
+                Prediction(source.id, text, wall_ms, prompt_tokens, len(ids), cpu_each, spans)
+            )
         return results
 
-    def _greedy(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> list[list[int]]:
-        """Greedy decoding with a KV cache; each row stops at its JSON object's end (with the
-        grammar: when its record is complete)."""
+    def _greedy(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        grammars: Sequence[RecordGrammar | None] | None = None,
+    ) -> list[list[int]]:
+        """Greedy decoding with a KV cache; each row stops at its JSON object's end (with a
+        grammar, one per row: when its record is complete)."""
         import torch
 
         rows = input_ids.shape[0]
+        if grammars is None:
+            grammars = [self.grammar] * rows
         scanners = [JsonObjectEnd() for _ in range(rows)]
         texts = [""] * rows
         finished = [False] * rows
@@ -199,7 +222,7 @@ class HFPredictor:
         scores, cache = self._step(input_ids, attention_mask, position_ids, None)
         next_pos = position_ids[:, -1:] + 1
         for _ in range(self.max_new_tokens):
-            next_tokens = self._pick(scores, texts, finished)
+            next_tokens = self._pick(scores, texts, finished, grammars)
             for row in range(rows):
                 if finished[row]:
                     continue
@@ -207,10 +230,11 @@ class HFPredictor:
                 out[row].append(token)
                 piece = self._text(token)
                 texts[row] += piece
+                grammar = grammars[row]
                 if token in self.stop_ids:
                     finished[row] = True
-                elif self.grammar is not None:
-                    finished[row] = self.grammar.complete(texts[row])
+                elif grammar is not None:
+                    finished[row] = grammar.complete(texts[row])
                 else:
                     finished[row] = scanners[row].feed(piece)
             if all(finished):
@@ -226,22 +250,27 @@ class HFPredictor:
             text = self.token_text[token] = str(self.tokenizer.decode([token]))
         return text
 
-    def _pick(self, scores: torch.Tensor, texts: list[str], finished: list[bool]) -> torch.Tensor:
-        """The next token of each row: the argmax, or with the grammar the best valid one."""
+    def _pick(
+        self,
+        scores: torch.Tensor,
+        texts: list[str],
+        finished: list[bool],
+        grammars: Sequence[RecordGrammar | None],
+    ) -> torch.Tensor:
+        """The next token of each row: the argmax, or with its grammar the best valid one."""
         best = scores.argmax(dim=-1)
         if self.vocab is None:
             return best
         tokens = self.vocab[best].clone()
-        if self.grammar is None:
-            return tokens
         for row, text in enumerate(texts):
-            if finished[row]:
+            grammar = grammars[row]
+            if finished[row] or grammar is None:
                 continue
             top = int(tokens[row])
-            if top not in self.stop_ids and self.grammar.allows(text + self._text(top)):
+            if top not in self.stop_ids and grammar.allows(text + self._text(top)):
                 continue  # the usual case: the model's own choice is valid
             ranked = self.vocab[scores[row].argsort(descending=True)].tolist()
-            choice = choose(self.grammar, text, ranked, self._text, self.stop_set)
+            choice = choose(grammar, text, ranked, self._text, self.stop_set)
             if choice is not None:
                 tokens[row] = choice
         return tokens

@@ -25,10 +25,12 @@ class Prediction:
     prompt_tokens: int
     completion_tokens: int
     cpu_s: float  # process CPU seconds spent on this request (its share of its batch)
+    # key -> [start, end) of the source span each non-null value came from, when known
+    evidence: dict[str, list[int]] | None = None
 
     def to_row(self) -> dict[str, Any]:
-        """The predictions-JSONL row."""
-        return {
+        """The predictions-JSONL row (with ``evidence`` when the predictor gives it)."""
+        row: dict[str, Any] = {
             "id": self.id,
             "output": self.output,
             "latency_ms": round(self.latency_ms, 3),
@@ -36,6 +38,9 @@ class Prediction:
             "completion_tokens": self.completion_tokens,
             "cpu_s": round(self.cpu_s, 6),
         }
+        if self.evidence is not None:
+            row["evidence"] = self.evidence
+        return row
 
 
 class Predictor(Protocol):

@@ -16,10 +16,11 @@ from protege.predictors.regex import RegexPredictor
 __all__ = ["Prediction", "Predictor", "RegexPredictor", "load_predictor"]
 
 
-def load_predictor(spec: str, max_new_tokens: int = 256) -> Predictor:
-    """The predictor for a model spec (see the module docstring)."""
+def load_predictor(spec: str, max_new_tokens: int = 256, grounding: bool = False) -> Predictor:
+    """The predictor for a model spec (see the module docstring). ``grounding``: a model's
+    values are restricted to those the source states (``protege.engine.grounding``)."""
     if spec == RegexPredictor.name:
         return RegexPredictor()
     from protege.engine.hf import HFPredictor  # torch and transformers load only when needed
 
-    return HFPredictor(spec, max_new_tokens=max_new_tokens)
+    return HFPredictor(spec, max_new_tokens=max_new_tokens, grounding=grounding)

@@ -1,0 +1,68 @@
+"""Grounded decoding: every non-null value the model writes is one the source states.
+
+The evidence recognizers (``protege.evidence``) give a source's candidates of each type; each
+key's allowed value strings are its type's candidates written as the record writes them (a money
+value as its JSON number, ``18245.6``; a date as ``"2025-03-24"``). The record grammar then holds
+those strings only (``RecordGrammar(values)``), so decoding stays greedy over the model's own
+scores but cannot invent a value; a key whose type has no candidate can only be null.
+
+After decoding, ``evidence_spans`` names, for each non-null value, the span of the first
+candidate it equals: how a user audits a figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from protege.contract.normalize import normalize_value
+from protege.contract.record import Source
+from protege.evidence import KEY_TYPES, Candidate, find_candidates
+
+
+def value_text(candidate: Candidate) -> str:
+    """A candidate's value as compact JSON, exactly as a record writes it."""
+    value = candidate.value
+    if isinstance(value, dt.date):
+        return json.dumps(value.isoformat())
+    if isinstance(value, Decimal):
+        return json.dumps(float(value))
+    return json.dumps(value)
+
+
+def allowed_values(candidates: Sequence[Candidate]) -> dict[str, list[str]]:
+    """Key -> the JSON value strings grounding allows it (every key with a value type)."""
+    by_type: dict[str, list[str]] = {}
+    for candidate in candidates:
+        texts = by_type.setdefault(candidate.type, [])
+        text = value_text(candidate)
+        if text not in texts:
+            texts.append(text)
+    return {key: by_type.get(value_type, []) for key, value_type in KEY_TYPES.items()}
+
+
+def source_candidates(source: Source) -> list[Candidate]:
+    """Every candidate of a source (its text, dates resolved against its ``as_of``)."""
+    return find_candidates(source.text, source.as_of)
+
+
+def evidence_spans(
+    record: Mapping[str, Any], candidates: Sequence[Candidate]
+) -> dict[str, list[int]]:
+    """Key -> ``[start, end]`` of the first candidate equal to the record's value, for every
+    non-null value that one equals (keys without a value type, such as liability_type, have
+    none)."""
+    spans: dict[str, list[int]] = {}
+    for key, value_type in KEY_TYPES.items():
+        value = record.get(key)
+        if value is None:
+            continue
+        want = normalize_value(key, value)
+        for candidate in candidates:
+            if candidate.type == value_type and normalize_value(key, candidate.value) == want:
+                spans[key] = [candidate.start, candidate.end]
+                break
+    return spans
