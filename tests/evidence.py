@@ -68,13 +68,35 @@ def words_to_int(text: str) -> int:
     return total + current
 
 
+def _pair_value(word: str) -> int:
+    """One word of 10-99 ('sixty', 'forty-nine', 'fifteen')."""
+    value = words_to_int(word)
+    if not 10 <= value <= 99 or " " in word:
+        raise ValueError(f"not a two-digit word: {word!r}")
+    return value
+
+
 def spoken_amount(text: str) -> Decimal:
-    """'... dollars and sixteen cents' -> Decimal."""
+    """'... dollars and sixteen cents', or figures read aloud with the cents last: 'fourteen
+    thousand three hundred eighty-two sixty', 'four eighty-six fifty', 'nineteen forty-nine
+    twenty-two' -> Decimal."""
     match = re.fullmatch(r"(.+?) dollars?(?: and (.+?) cents?)?", text.strip())
-    if not match:
+    if match:
+        cents = words_to_int(match.group(2)) if match.group(2) else 0
+        return Decimal(words_to_int(match.group(1))) + Decimal(cents) / 100
+    *head, last = text.split()
+    cents = _pair_value(last)
+    if not head:
         raise ValueError(f"not a spoken amount: {text!r}")
-    cents = words_to_int(match.group(2)) if match.group(2) else 0
-    return Decimal(words_to_int(match.group(1))) + Decimal(cents) / 100
+    if any(w in ("hundred", "thousand") for w in head):
+        dollars = words_to_int(" ".join(head))
+    elif len(head) == 2 and head[0] in _UNITS:  # "four eighty-six": hundreds, then a pair
+        dollars = _UNITS[head[0]] * 100 + _pair_value(head[1])
+    elif len(head) == 2:  # "nineteen forty-nine": two pairs
+        dollars = _pair_value(head[0]) * 100 + _pair_value(head[1])
+    else:
+        raise ValueError(f"not a spoken amount: {text!r}")
+    return Decimal(dollars) + Decimal(cents) / 100
 
 
 def written_amount(text: str, ocr: bool = False) -> Decimal:
@@ -91,11 +113,26 @@ def written_amount(text: str, ocr: bool = False) -> Decimal:
     return Decimal(body)
 
 
+_EIGHTHS = {
+    "an eighth": 1,
+    "a quarter": 2,
+    "three eighths": 3,
+    "a half": 4,
+    "five eighths": 5,
+    "three quarters": 6,
+    "seven eighths": 7,
+}
+
+
 def rate(text: str) -> Decimal:
-    """'6.49%', '6.490 %', '6.49 percent', 'six point four nine percent' -> Decimal."""
+    """'6.49%', '6.490 %', '6.49 percent', 'six point four nine percent', 'six and an eighth
+    percent' -> Decimal."""
     body = text.replace("percent", "").replace("%", "").strip()
     if re.fullmatch(r"[\d.]+", body):
         return Decimal(body)
+    whole, sep, fraction = body.partition(" and ")
+    if sep and fraction in _EIGHTHS:
+        return Decimal(words_to_int(whole)) + Decimal(_EIGHTHS[fraction]) / 8
     whole, _, frac = body.partition(" point ")
     digits = "".join(str(_UNITS[w]) for w in frac.split())
     return Decimal(f"{words_to_int(whole)}.{digits or 0}")
@@ -134,10 +171,26 @@ def date(text: str, as_of: dt.date) -> dt.date:
     raise ValueError(f"not a date: {text!r}")
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def relative(text: str, as_of: dt.date) -> dt.date:
-    """'for ten days', 'through the 14th', 'through tomorrow' -> a date after as_of."""
+    """'for ten days', 'through the 14th', 'through tomorrow', 'through this Friday', 'through
+    the end of the month', 'through the 5th of next month' -> a date after as_of."""
     if "tomorrow" in text:
         return as_of + dt.timedelta(days=1)
+    weekday = re.search(r"this (\w+day)", text.lower())
+    if weekday:
+        target = _WEEKDAYS.index(weekday.group(1))
+        return as_of + dt.timedelta(days=(target - as_of.weekday()) % 7)
+    if "end of the month" in text:
+        first_of_next = dt.date(as_of.year + as_of.month // 12, as_of.month % 12 + 1, 1)
+        return first_of_next - dt.timedelta(days=1)
+    next_month = re.search(r"the (\d+)(?:st|nd|rd|th) of next month", text)
+    if next_month:
+        return dt.date(
+            as_of.year + as_of.month // 12, as_of.month % 12 + 1, int(next_month.group(1))
+        )
     match = re.search(r"the (\d+)(?:st|nd|rd|th)", text)
     if match:
         day = int(match.group(1))

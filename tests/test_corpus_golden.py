@@ -21,7 +21,7 @@ from protege.contract import load_verified
 from protege.corpus.stats import corpus_stats
 from protege.corpus.version import corpus_version, tree_version
 
-PINNED_SHA256 = "b822dc1fc29253859bc026d7c4fb9e0cfabc485aaa817f4084ca446b07af9ad3"
+PINNED_SHA256 = "3284c182eee60d18b8c20a5313dae0a5f265bf0d3f4ed85505b0b61188226967"
 
 
 def test_seed_2_is_pinned(tmp_path: Path) -> None:

@@ -86,8 +86,9 @@ def relative_phrases(day: dt.date, as_of: dt.date) -> list[str]:
     """Phrases that resolve to ``day`` from ``as_of`` under the contract's rules.
 
     Each follows a verb: "good {phrase}", "valid {phrase}" ("for ten days", "through the 14th",
-    "ten days from today"). "for N days" means ``as_of + N`` days, as the contract says.
-    Empty when ``day`` is not a short way ahead of ``as_of``.
+    "ten days from today", "through this Friday", "through the end of the month", "through the
+    5th of next month"). "for N days" means ``as_of + N`` days, as the contract says. Empty when
+    ``day`` is not a short way ahead of ``as_of``.
     """
     delta = (day - as_of).days
     phrases: list[str] = []
@@ -103,4 +104,10 @@ def relative_phrases(day: dt.date, as_of: dt.date) -> list[str]:
         ]
     if 0 <= delta <= 27 and next_occurrence(as_of, day.day) == day:
         phrases += [f"through the {ordinal(day.day)}", f"until the {ordinal(day.day)}"]
+    if 1 <= delta <= 6:  # the coming weekday: "this Friday" is the first Friday after as_of
+        phrases.append(f"through this {day:%A}")
+    if delta >= 1 and (day + dt.timedelta(days=1)).month != day.month and day.month == as_of.month:
+        phrases.append("through the end of the month")
+    if (day.year * 12 + day.month) - (as_of.year * 12 + as_of.month) == 1:
+        phrases.append(f"through the {ordinal(day.day)} of next month")
     return phrases

@@ -31,6 +31,8 @@ from protege.corpus.money import (
     UNUSUAL_MONEY_STYLES,
     fmt_money,
     fmt_rate,
+    fraction_rate,
+    short_spoken_money,
     spoken_digits,
     spoken_money,
     spoken_rate,
@@ -193,15 +195,22 @@ class Draft:
         return self.state(key, surface)
 
     def spoken_money(self, key: str) -> str:
-        """Say the scenario's ``key`` amount in words and record it."""
+        """Say the scenario's ``key`` amount in words and record it: in full ("... dollars and
+        sixteen cents"), or, two times in five where it reads unambiguously, as figures are read
+        aloud ("four eighty-six fifty")."""
         self.tag("spoken_numbers")
-        return self.state(key, spoken_money(getattr(self.s, key)), "spoken")
+        value = getattr(self.s, key)
+        short = short_spoken_money(value)
+        said = short if short is not None and self.chance(0.4) else spoken_money(value)
+        return self.state(key, said, "spoken")
 
     def rate(self, style: str | None = None, spoken: bool = False) -> str:
         """Write the interest rate (the note rate, or the purchase APR for cards)."""
         if spoken:
             self.tag("spoken_numbers")
-            return self.state("interest_rate", spoken_rate(self.s.interest_rate), "spoken")
+            fraction = fraction_rate(self.s.interest_rate)
+            said = fraction if fraction and self.chance(0.5) else spoken_rate(self.s.interest_rate)
+            return self.state("interest_rate", said, "spoken")
         style = style or self.pick("pct", "pct", "pct3", "percent", "pct_space")
         return self.state("interest_rate", fmt_rate(self.s.interest_rate, style))
 
@@ -230,13 +239,14 @@ class Draft:
         """Refer to the account number (masked, full, "ending in", or spoken) and record its
         last four digits."""
         number, last4 = self.s.account_number, self.s.last4
-        style = style or self.pick("ending", "masked", "stars", "full", "x")
+        style = style or self.pick("ending", "masked", "stars", "full", "x", "dots")
         surfaces = {
             "ending": f"ending in {last4}",
             "masked": "X" * (len(number) - 4) + last4,
             "stars": f"****{last4}",
             "full": number,
             "x": f"x{last4}",
+            "dots": f"...{last4}",
             "spoken": f"ending in {spoken_digits(last4)}",
         }
         if style == "spoken":

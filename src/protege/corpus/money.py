@@ -102,6 +102,53 @@ def spoken_money(value: Decimal) -> str:
     return words
 
 
+def short_spoken_money(value: Decimal) -> str | None:
+    """An amount as reps read figures aloud, cents as a last pair of words and no "dollars":
+    '14382.60' -> 'fourteen thousand three hundred eighty-two sixty', '486.50' -> 'four
+    eighty-six fifty', '1949.22' -> 'nineteen forty-nine twenty-two'. None where that reading
+    would be ambiguous (cents under ten, whole hundreds, amounts under $100)."""
+    value = cents(value)
+    dollars = int(value)
+    cent = int((value - dollars) * 100)
+    if cent < 10 or dollars < 100 or dollars % 100 == 0:
+        return None
+    if dollars >= 10_000:
+        said = number_words(dollars)
+    elif dollars >= 1000:
+        high, low = divmod(dollars, 100)
+        if high < 10 or low < 10:
+            return None
+        said = f"{number_words(high)} {number_words(low)}"  # "nineteen forty-nine"
+    else:
+        hundreds, rest = divmod(dollars, 100)
+        if rest < 10:
+            return None
+        said = f"{_ONES[hundreds]} {number_words(rest)}"  # "four eighty-six"
+    return f"{said} {number_words(cent)}"
+
+
+# Rates quoted in eighths, as mortgage and student-loan rates often are.
+_EIGHTHS = {
+    1: "an eighth",
+    2: "a quarter",
+    3: "three eighths",
+    4: "a half",
+    5: "five eighths",
+    6: "three quarters",
+    7: "seven eighths",
+}
+
+
+def fraction_rate(rate: Decimal) -> str | None:
+    """A rate in eighths said as a fraction: 6.125 -> 'six and an eighth percent'; None when
+    the rate is not a whole number of eighths (or is a whole number)."""
+    whole = int(rate)
+    eighths = (rate - whole) * 8
+    if whole < 1 or eighths != int(eighths) or not 0 < eighths < 8:
+        return None
+    return f"{number_words(whole)} and {_EIGHTHS[int(eighths)]} percent"
+
+
 def spoken_digits(digits: str) -> str:
     """Digits read one by one: '4421' -> 'four four two one'."""
     return " ".join(_ONES[int(ch)] for ch in digits if ch.isdigit())
