@@ -16,8 +16,9 @@ from protege.evidence.types import RATE_PLACES, Found
 
 # Decimals may be OCR look-alikes of 0 ("4.9O%", "3.5OO%"); the whole part is real digits.
 _NUM = r"(?P<num>\d{1,2}(?:\.[\dOo]{1,4})?)"
-# A letter may come right before ("Rate8.97%" in text copied from a web page), a digit may not.
-_WITH_PERCENT = re.compile(rf"(?<![\d.$,]){_NUM}\s?(?:%|(?i:percent|per cent)(?![a-z]))")  # "percentCash"
+# A letter may come right before ("Rate8.97%" in text copied from a web page), a digit may not;
+# a capital may come right after ("19.99 percentCash advance").
+_WITH_PERCENT = re.compile(rf"(?<![\d.$,]){_NUM}\s?(?:%|(?i:percent|per cent)(?![a-z]))")
 # A rate a label names without a percent sign ("APR 24.99", "Interest Rate: 6.125"): the label
 # is part of the span, so the span alone still reads as a rate. Decimals only: "rate 5" is a
 # count as often as a rate.
