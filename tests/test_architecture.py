@@ -97,3 +97,20 @@ def test_an_upward_import_or_a_circle_fails_the_lint(tmp_path: Path) -> None:
     normalize.write_text(normalize.read_text(encoding="utf-8") + "\nimport protege.contract.io\n")
     circle = lint(tmp_path, src)  # contract.io imports contract.normalize (through parse)
     assert circle.returncode != 0 and "No cycles are allowed in protege.contract" in circle.stdout
+
+
+def test_nothing_imports_the_package_root_for_a_name() -> None:
+    """``from protege import X`` for a name X that is not a submodule imports the package root,
+    which the forbidden contracts do not cover: no module does it (the version comes from the
+    leaf ``protege.version``)."""
+    import ast
+
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "protege" and not node.level:
+                submodules = {p.stem for p in PACKAGE.iterdir()}
+                names = [a.name for a in node.names if a.name not in submodules]
+                if names and path != PACKAGE / "__init__.py":
+                    offenders.append(f"{path.relative_to(PACKAGE)}: from protege import {names}")
+    assert offenders == []

@@ -56,3 +56,26 @@ def test_spoken_values_and_corrections_in_a_call() -> None:
     assert record["payoff_amount"] == 18241.16
     assert record["payoff_good_through"] == "2025-03-20"
     assert record["interest_rate"] == 6.49
+
+
+def test_labels_match_whole_words_and_zeros_need_their_context() -> None:
+    call = _source(
+        "AGENT: your card ending in 4417 is open. There's a pending charge, reference 88213.",
+        "transcript",
+    )
+    assert extract(call)["account_last4"] == "4417"  # "pending" is not "ending"
+    letter = _source(
+        "Regarding your auto loan for the 2021 Honda Civic. Payoff $12,000.00. We appreciate "
+        "your goodwill on 03/20/2025. Good through 03/31/2025.",
+        "payoff_letter",
+    )
+    record = extract(letter)
+    assert record["account_last4"] is None  # a year is not the account
+    assert record["payoff_good_through"] == "2025-03-31"  # "goodwill" is not "good"
+    statement = _source(
+        "Mortgage statement\nEscrow balance ..... SO.OO\nMonthly payment $1,234.56 due 04/01/2025\n"
+        "Please keep your contact information up to date.",
+        "statement",
+    )
+    record = extract(statement)
+    assert record["escrow_balance"] == 0.0 and record["past_due_amount"] is None

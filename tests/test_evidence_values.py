@@ -167,3 +167,37 @@ def test_evidence_bad_input_is_one_line(tmp_path: Path) -> None:
         (["--input", str(no_expected)], "give --output"),
     ):
         assert_clean_error(runner.invoke(app, ["evidence", *args]), needle)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please keep your contact information up to date.",
+        "Totals\nNone\n",  # a lone None cell with no past-due label above it
+        "I'll make the payment at three thirty tomorrow",
+        "the branch closes at five thirty",
+    ],
+)
+def test_ordinary_wording_is_not_an_amount(text: str) -> None:
+    assert list(find_money(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("A.P.R. 24.99 on purchases", "24.990"),
+        ("Interest Rate Of 6.125", "6.125"),
+        ('"purchaseApr": 19.99,', "19.990"),
+    ],
+)
+def test_more_rate_labels(text: str, value: str) -> None:
+    assert [h.value for h in find_rates(text)] == [Decimal(value)]
+
+
+def test_keys_that_only_contain_rate_are_not_rates() -> None:
+    assert list(find_rates('{"separateFee": 12.5, "aprilPayment": 45}')) == []
+
+
+def test_an_amount_after_a_date_is_not_its_year() -> None:
+    dates = [c for c in find_candidates("Apr 15 2024.12 Payment", AS_OF) if c.type == "date"]
+    assert [(c.value, c.end - c.start) for c in dates] == [(dt.date(2025, 4, 15), 6)]

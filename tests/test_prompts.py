@@ -101,3 +101,13 @@ def test_a_call_logged_with_the_builtin_prompt_is_selected_by_its_version(
     rows = [json.loads(line) for line in rows_file.read_text().splitlines()]
     assert [row["metadata"]["prompt_version"] for row in rows] == [LIABILITY_PROMPT.version]
     assert rows[0]["messages"][-2]["content"] == render_messages(sources[0])[-1]["content"]
+
+
+def test_the_plain_show_output_registers_under_the_same_version(tmp_path: Path) -> None:
+    shown = runner.invoke(app, ["prompts", "show", LIABILITY_PROMPT.id])
+    assert shown.exit_code == 0 and shown.stdout == LIABILITY_PROMPT.text
+    assert LIABILITY_PROMPT.version in shown.stderr
+    copy = tmp_path / "shown.txt"
+    copy.write_text(shown.stdout, encoding="utf-8")
+    added = runner.invoke(app, ["prompts", "add", LIABILITY_PROMPT.id, str(copy), "--json"])
+    assert json.loads(added.output)["version"] == LIABILITY_PROMPT.version

@@ -17,6 +17,7 @@ from typing import Any
 
 from protege.contract.record import RECORD_KEYS, Source
 from protege.evidence import Candidate, find_candidates
+from protege.evidence.money import is_zero_phrase
 
 # label patterns per key; (?:...) groups only
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -109,7 +110,8 @@ _LAST4_LABELS = (
 _LAST4_WINDOW = 25
 _MASK = re.compile(r"[X*•x.…]")  # a masked number: "****0932", "x0932", "...3390"
 _PER_DAY = re.compile(r"\s*(?:per day|a day|each day|daily)\b", re.I)
-_DIGIT = re.compile(r"\d")
+_SAID_PER_DAY = re.compile(r"(?:per day|a day|each day|daily)$", re.I)  # inside a spoken span
+_FULL_NUMBER = 8  # digits of an account number written out whole after "account"/"loan"/"card"
 
 
 def _mentions(
@@ -133,17 +135,21 @@ class _Values:
         for candidate in find_candidates(source.text, source.as_of):
             self.by_type.setdefault(candidate.type, []).append(candidate)
 
-    def after(self, value_type: str, end: int, window: int, words: bool = False) -> Any:
+    def after(
+        self, value_type: str, end: int, window: int, words: bool = False, whole: bool = False
+    ) -> Any:
         """The first candidate of ``value_type`` that reaches past ``end`` (a label's end) and
         starts within ``window`` characters of it. A candidate may contain its label ("APR
         24.99", "past due: None"). ``words``: a zero said in words ("nothing past due") counts
-        too."""
+        too. ``whole``: only a masked or whole account number (a last four of a long run)."""
         for candidate in self.by_type.get(value_type, []):
             if candidate.end <= end or candidate.start >= end + window:
                 continue
-            spoken = not _DIGIT.search(self.text[candidate.start : candidate.end])
-            if spoken and candidate.type == "money" and candidate.value == 0 and not words:
+            span = self.text[candidate.start : candidate.end]
+            if not words and candidate.type == "money" and is_zero_phrase(span):
                 continue  # "all caught up" is a zero past due, not a zero balance
+            if whole and not (_MASK.match(span) or len(re.sub(r"\D", "", span)) >= _FULL_NUMBER):
+                continue  # "loan for the 2021 Honda": a year, not the account
             return candidate.value
         return None
 
@@ -155,14 +161,16 @@ class _Values:
         window: int,
         last: bool,
         words: bool = False,
+        whole: bool = False,
     ) -> Any:
         """The value after the first label (in order of specificity) that has one; among that
         label's mentions the first, or in a conversation the last."""
         hits: list[tuple[int, Any]] = []
         for label in labels:
-            pattern = label if isinstance(label, re.Pattern) else rf"\b{label}\b"
+            text = label.pattern if isinstance(label, re.Pattern) else label
+            pattern = re.compile(rf"\b(?:{text})\b", re.I)  # "pending" is not "ending"
             for start, end in _mentions(self.text, pattern, negative):
-                value = self.after(value_type, end, window, words)
+                value = self.after(value_type, end, window, words, whole)
                 if value is not None:
                     hits.append((start, value))
             if hits and not last:
@@ -180,17 +188,18 @@ class _Values:
         return None
 
     def per_day(self) -> Any:
-        """The first amount followed by "per day" (a per diem without its label)."""
+        """The first amount followed by "per day" (a per diem without its label), or said with
+        it ("three eighty-seven per day")."""
         for candidate in self.by_type.get("money", []):
-            if _PER_DAY.match(self.text, candidate.end):
+            span = self.text[candidate.start : candidate.end]
+            if _PER_DAY.match(self.text, candidate.end) or _SAID_PER_DAY.search(span):
                 return candidate.value
         return None
 
     def any_zero(self) -> bool:
         """Whether the source says in words that nothing is past due."""
         return any(
-            c.value == 0 and not _DIGIT.search(self.text[c.start : c.end])
-            for c in self.by_type.get("money", [])
+            is_zero_phrase(self.text[c.start : c.end]) for c in self.by_type.get("money", [])
         )
 
 
@@ -207,7 +216,7 @@ def extract(source: Source) -> dict[str, Any]:
             break
     last4 = values.find(_LAST4_LABELS[:1], "", "last4", _LAST4_WINDOW, last)
     last4 = last4 or values.masked_last4()
-    last4 = last4 or values.find(_LAST4_LABELS[1:], "", "last4", _LAST4_WINDOW, False)
+    last4 = last4 or values.find(_LAST4_LABELS[1:], "", "last4", _LAST4_WINDOW, False, whole=True)
     out["account_last4"] = last4
     for key, labels in _LABELS.items():
         zero = key == "past_due_amount"

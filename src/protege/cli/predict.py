@@ -28,8 +28,9 @@ def predict_command(
 ) -> None:
     """Predict records: one {"id", "output", "evidence", "latency_ms", ...} per line.
 
-    "evidence" maps each non-null value to the [start, end) span of the source it came from.
-    With --grounding on, every value is one the source states (a key with none is null).
+    "evidence" maps each non-null value to the [start, end) span of the first candidate of the
+    source that equals it. With --grounding on, every value is one the source states (a key
+    with none is null).
 
     Example: protege predict --model runs/liability --input test.jsonl --output pred.jsonl --batch-size 8
     """

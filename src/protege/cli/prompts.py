@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from protege.cli.render import console, print_json
+from protege.cli.render import console, err_console, print_json
 from protege.prompts.registry import PromptRegistry, parse_prompt_ref
 
 app = typer.Typer(help="Register prompt templates and look them up.", no_args_is_help=True)
@@ -60,7 +61,8 @@ def show_command(
     ref: str = typer.Argument(..., metavar="ID[@VERSION]", help="A prompt, latest by default."),
     as_json: bool = AS_JSON,
 ) -> None:
-    """Print a registered template.
+    """Print a registered template: its text exactly (the id and version go to stderr), so
+    `protege prompts show ID > file` then `protege prompts add ID file` keeps the version.
 
     Example: protege prompts show liability@3f2a9c1e0b7d
     """
@@ -70,5 +72,5 @@ def show_command(
     if as_json:
         print_json({**asdict(entry), "text": text})
         return
-    console.print(f"# {entry.id}@{entry.version}", style="bold", highlight=False)
-    console.print(text, markup=False, highlight=False)
+    err_console.print(f"# {entry.id}@{entry.version}", style="bold", highlight=False)
+    sys.stdout.write(text)

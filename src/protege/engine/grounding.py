@@ -22,9 +22,12 @@ from protege.contract.normalize import normalize_value
 from protege.contract.record import Source
 from protege.evidence import KEY_TYPES, Candidate, find_candidates
 
+MAX_NUMBER = Decimal(10) ** 9  # the record grammar's bound on numbers (engine/grammar.py)
+
 
 def value_text(candidate: Candidate) -> str:
-    """A candidate's value as compact JSON, exactly as a record writes it."""
+    """A candidate's value as compact JSON, exactly as a record writes it (a number as its
+    float repr: ``18245.6``)."""
     value = candidate.value
     if isinstance(value, dt.date):
         return json.dumps(value.isoformat())
@@ -34,9 +37,13 @@ def value_text(candidate: Candidate) -> str:
 
 
 def allowed_values(candidates: Sequence[Candidate]) -> dict[str, list[str]]:
-    """Key -> the JSON value strings grounding allows it (every key with a value type)."""
+    """Key -> the JSON value strings grounding allows it (every key with a value type).
+    Numbers at or above the grammar's bound (1e9: never a consumer loan's figure, and their
+    float repr would need an exponent) are left out."""
     by_type: dict[str, list[str]] = {}
     for candidate in candidates:
+        if isinstance(candidate.value, Decimal) and candidate.value >= MAX_NUMBER:
+            continue
         texts = by_type.setdefault(candidate.type, [])
         text = value_text(candidate)
         if text not in texts:

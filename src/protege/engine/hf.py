@@ -24,7 +24,7 @@ from protege.contract.record import Source
 from protege.engine.grammar import RecordGrammar, choose
 from protege.engine.grounding import allowed_values, evidence_spans, source_candidates
 from protege.engine.predictor import Prediction, is_adapter_dir
-from protege.errors import ModelNotFoundError
+from protege.errors import ModelNotFoundError, UsageError
 from protege.models.loading import format_chat, load_model, load_tokenizer
 from protege.prompts import render_messages
 
@@ -127,7 +127,20 @@ class HFPredictor:
             if grammar:
                 self.grammar = RecordGrammar()
         # Grounded decoding (engine/grounding.py) narrows the record grammar per source.
-        self.grounding = grounding and self.grammar is not None
+        if grounding and self.grammar is None:
+            raise UsageError(
+                "grounding needs the record grammar: drop constrain=False/grammar=False"
+            )
+        self.grounding = grounding
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """How this predictor decodes, for reports."""
+        return {
+            "grammar": self.grammar is not None,
+            "grounding": self.grounding,
+            "max_new_tokens": self.max_new_tokens,
+        }
 
     def _restrict_output(self) -> None:
         import torch

@@ -133,6 +133,7 @@ class ModelResult:
     wall_s: float
     predictions_path: Path
     targets: dict[str, TargetCheck] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # how it decoded (grounding, ...)
 
     @property
     def n(self) -> int:
@@ -179,6 +180,7 @@ class ModelResult:
             "spec": self.spec,
             "name": self.name,
             "kind": self.kind,
+            "settings": self.settings,
             "metrics": self.metrics(),
             "targets": {name: asdict(check) for name, check in self.targets.items()},
             "passed_all_targets": self.passed_all(),

@@ -97,6 +97,10 @@ def _summary_rows(models: list[ModelResult], front: set[str]) -> list[list[str]]
     return [
         row("spec", lambda m, x: f"`{m.spec}`"),
         row("kind", lambda m, x: m.kind),
+        row(
+            "decoding",
+            lambda m, x: ", ".join(f"{k} {v}" for k, v in sorted(m.settings.items())) or "-",
+        ),
         row("record error", lambda m, x: fmt_pct(x["record_error_rate"])),
         row(
             "95 % CI",

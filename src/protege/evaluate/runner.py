@@ -142,6 +142,7 @@ def _run_model(
         costs_usd=costs,
         wall_s=wall_s,
         predictions_path=path,
+        settings=dict(getattr(predictor, "settings", {})),
     )
     result.targets = targets.check(result.metrics())
     yield EvalEvent("scored", spec.label, total, total, model=result)

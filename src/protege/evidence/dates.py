@@ -63,7 +63,7 @@ _SPOKEN_YEAR = (
 # line of a table does not take a number opening the next.
 _YEAR = (
     r"(?P<yp>(?:[ \t]*,\s*|[ \t]+)"
-    rf"(?:(?P<y>(?:19|20)\d\d)(?!\d)|(?P<sy>{_SPOKEN_YEAR})))?"
+    rf"(?:(?P<y>(?:19|20)\d\d)(?!\d|[.,]\d)|(?P<sy>{_SPOKEN_YEAR})))?"  # not "2024.12"
 )
 _ORDINAL = words_pattern(ORDINAL_WORDS)
 # Digits as OCR misreads them: O/o for 0, l/I for 1 (numeric patterns are case-sensitive).

@@ -35,23 +35,26 @@ _MONEY = re.compile(
 # A run of look-alike letters alone is a word ("Bill", "loo"), not a misread number.
 _HAS_DIGIT = re.compile(r"\d")
 _ALL_LOOKALIKE_CENTS = re.compile(r"[OoIlBS]{1,3}\.[OoIlBS]{2}")  # "SO.OO": a scanned "$0.00"
-# Phrases that state an amount of zero in words: nothing past due, all caught up, a past-due
-# label whose value is "None", or a table cell that holds only "NONE" (its label may sit in the
-# other column of a scanned page).
+# Phrases that state an amount of zero in words: nothing past due, all caught up on payments,
+# a past-due label whose value is "None". Each names past due, overdue or the payments.
 _ZERO = re.compile(
     r"\b(?:nothing(?: is| was|'s)?(?: currently)? (?:past[- ]due|overdue|delinquent)"
     r"|no (?:amount |balance |payment )?(?:is )?(?:past[- ]due|overdue|delinquent)(?: amount| balance)?"
-    r"|not (?:past[- ]due|delinquent|behind|late on)"
+    r"|not (?:past[- ]due|delinquent|behind on (?:\w+ )?payments|late on (?:any|anything|\w+ payments?))"
     r"|(?:zero|0) past[- ]due"
-    r"|(?:all )?caught up(?: on (?:\w+ )?payments)?"
-    r"|up to date(?: on (?:\w+ )?payments)?"
-    r"|current on (?:\w+ )?payments"
+    r"|all caught up(?: on (?:\w+ )?payments)?|caught up on (?:\w+ )?payments"
+    r"|(?:up to date|current) on (?:\w+ )?payments"
     r"|(?:account|loan) is (?:current|in good standing)"
-    r"|(?:i|you|he|she|they|we)(?:'m|'re|'s| am| are| is)(?: all)? current\b"
-    r"|(?:past[- ]due|overdue|delinquent)(?: amount| balance)?[ \t:|._]*(?:none|n/a|nil)\b)"
-    r"|(?m:^[ \t|]*(?:none|n/a)[ \t|]*$)",
+    r"|(?:i|you|he|she|they|we)(?:'m|'re|'s| am| are| is)(?: all)? (?:current|up to date)\b"
+    r"(?! (?:balance|rate|address|statement|on (?:your|my|the) (?:address|contact|info)))"
+    r"|(?:past[- ]due|overdue|delinquent)(?: amount| balance)?[ \t:|._]*(?:none|n/a|nil)\b)",
     re.IGNORECASE,
 )
+# A cell that holds only "NONE" or "N/A", on a scanned page whose past-due label sits in the
+# other column: a zero only when a past-due label comes shortly before it.
+_ZERO_CELL = re.compile(r"(?im)^[ \t|]*(?:none|n/a)[ \t|]*$")
+_PAST_DUE_LABEL = re.compile(r"past[- ]?due|overdue|delinquen", re.IGNORECASE)
+_CELL_REACH = 300  # characters before the cell in which its label must appear
 
 
 def _digits_number(text: str, match: re.Match[str]) -> Decimal | None:
@@ -92,6 +95,17 @@ def zero_amounts(text: str) -> Iterator[Found]:
     """Phrases that state an amount of zero without a digit: "nothing is past due"."""
     for match in _ZERO.finditer(text):
         yield Found(match.start(), match.end(), Decimal("0.00"))
+    for match in _ZERO_CELL.finditer(text):
+        labelled = _PAST_DUE_LABEL.search(text, max(0, match.start() - _CELL_REACH), match.start())
+        alone = match.group().strip() == text.strip()  # the cell's own span, read back
+        if labelled or alone:
+            yield Found(match.start(), match.end(), Decimal("0.00"))
+
+
+def is_zero_phrase(span: str) -> bool:
+    """Whether a money candidate's text is a zero said in words (``zero_amounts``), not a
+    written or spoken amount."""
+    return bool(_ZERO.fullmatch(span) or _ZERO_CELL.fullmatch(span))
 
 
 def find_money(text: str) -> Iterator[Found]:

@@ -23,12 +23,15 @@ _WITH_PERCENT = re.compile(rf"(?<![\d.$,]){_NUM}\s?(?:%|(?i:percent|per cent)(?!
 # is part of the span, so the span alone still reads as a rate. Decimals only: "rate 5" is a
 # count as often as a rate.
 _LABELLED = re.compile(
-    r"(?i:\b(?:apr|a\.p\.r\.|interest rate|note rate|rate)\b)\s*(?:is\s+|of\s+|:\s*|=\s*)?"
+    r"(?i:\b(?:apr\b|a\.p\.r\.(?!\w)|interest rate\b|note rate\b|rate\b))"
+    r"\s*(?:(?i:is|of)\s+|:\s*|=\s*)?"
     r"(?P<num>\d{1,2}\.\d{1,4})(?![\d%]|\s?(?i:percent))"
 )
 # A rate under a JSON key that names one ("noteRate": "14.84", "apr": 24.99).
+# The key's last word is the rate word: "noteRate", "interest_rate", "purchaseApr"; not
+# "separateFee" or "aprilPayment".
 _JSON_KEY = re.compile(
-    r'"[A-Za-z_]*(?:[Rr]ate|APR|[Aa]pr)[A-Za-z_]*"\s*:\s*"?(?P<num>\d{1,2}(?:\.\d{1,4})?)"?(?![\d.])'
+    r'"(?:[A-Za-z]*[a-z_])?(?:[Rr]ate|RATE|APR|[Aa]pr)"\s*:\s*"?(?P<num>\d{1,2}(?:\.\d{1,4})?)"?(?![\d.])'
 )
 
 

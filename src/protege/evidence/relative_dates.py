@@ -14,8 +14,9 @@ settled here, once:
   itself when it is a Friday). "next Friday": the Friday of the week after ``as_of``'s (weeks run
   Monday to Sunday), which is what most speakers mean on a Monday and still a real date on a
   Saturday. "last Friday": the latest Friday strictly before ``as_of``.
-- "N days" is a date only with a cue that counts from the capture: "(good|valid) for [the next]
-  N days", "in N days", "N days from today", "N days out". "within 30 days", "(14 days)" and any
+- "N days" is a date only with a cue that counts from the capture: "[good|valid] for [the next]
+  N days" (a quote "for 14 days" runs 14 days from ``as_of``, as the contract reads "good for N
+  days"), "in N days", "N days from today", "N days out". "within 30 days", "(14 days)" and any
   "business days" are durations, not dates (business days depend on a holiday calendar).
 
 Also the small number-word tables the date readers share: day ordinals ("twenty-first") and

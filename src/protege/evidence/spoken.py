@@ -90,6 +90,10 @@ class _Num(NamedTuple):
     bare_unit: bool = False  # its last group is one digit word ("twenty thousand five")
 
 
+# Words after a number that make it a clock time ("three thirty tomorrow", "five fifteen pm").
+_TIME_WORDS = frozenset({"am", "pm", "a.m", "p.m", "o'clock", "today", "tomorrow", "tonight"})
+
+
 class _Reader:
     """The tokens of one text and the small grammar over them; readers return (value, end)."""
 
@@ -199,7 +203,12 @@ class _Reader:
         """Whether a weak shape is money here: (daily cue, span first, span end), or None."""
         dated = any(self.w(k) in _MONTHS.keys() | _ORDINALS.keys() for k in (first - 1, first - 2))
         dated = dated or self.w(first - 1) in ("in", "since", "until")  # "in two thousand nine"
-        if dated or self.w(end) in _UNIT_NOUNS | _ORDINALS.keys():  # "March ninth nineteen ..."
+        # a clock time, not money: "at three thirty", "by five fifteen", "three thirty tomorrow"
+        timed = self.w(first - 1) in ("at", "by", "around", "before", "after", "til", "till")
+        timed = timed or self.w(end) in _TIME_WORDS
+        # ... unless a period follows: "a gym at nineteen ninety-nine a month" is money
+        timed = timed and self.w(end) not in _PERIOD_FILLERS | {"month", "week", "year", "day"}
+        if dated or timed or self.w(end) in _UNIT_NOUNS | _ORDINALS.keys():  # "March ninth ..."
             return None
         k = end
         while self.w(k) in _PERIOD_FILLERS:
