@@ -162,3 +162,49 @@ def test_unstated_type_is_really_unstated(corpus: list[GeneratedSource]) -> None
             if hit:
                 problems.append(f"{g.id} {g.template}: {hit.group(0)!r} names the product")
     assert not problems, "\n".join(problems[:20])
+
+
+# Phenomena of real sources the corpus keeps writing, each by a marker of its text.
+_PHENOMENA = {
+    "three-way call": r"\[call merged\]|\[third party conferenced in\]|\[borrower joined the call\]"
+    r"|on the line with me|is on the call too|I have them on the line",
+    "transfer to a second agent": r"\[transferring\]|\[call transferred\]|\[transfer - hold music\]",
+    "IVR reads figures": r"^(?:\S+ )?(?i:ivr|automated(?: voice)?|system):.*(?:\$\d|dollars)",
+    "ASR without punctuation": r"^(?:[\[(]?[\d:]+[\])]? )?(?:spk_\d|Speaker \d|S\d|speaker_\d)\b",
+    "superseded quote": r"supersedes|expired on|older quote",
+    "payoff netting a credit": r" CR$|\(credit\)|^Less: |[Rr]ebate of unearned|unearned interest rebate",
+    "promotional APR": r"Promotional APR|Promotional Balance Transfer",
+    "minimum payment warning": r"only the minimum payment",
+    "escrow account summary": r"Escrow Account Summary|Escrow account summary|Year-to-date escrow"
+    r"|ESCROW ACCOUNT ACTIVITY|Escrow Activity This Period|Escrow Account History",
+}
+# A source declining to give the payoff: written only, or not online.
+_PAYOFF_REFUSED = re.compile(
+    r"payoff (?:figures?|quotes?)[^.\n]*(?:in writing|over (?:the phone|chat)|by email)"
+    r"|payoff quote unavailable|unavailable online|eligible for an online payoff"
+    r"|can't read you a payoff|cannot be sent by email",
+    re.IGNORECASE,
+)
+
+
+def test_real_source_phenomena_are_generated(corpus: list[GeneratedSource]) -> None:
+    rare = {}
+    for name, pattern in _PHENOMENA.items():
+        hits = sum(bool(re.search(pattern, g.text, re.MULTILINE)) for g in corpus)
+        if hits < 3:
+            rare[name] = hits
+    assert not rare, f"phenomena (almost) never generated: {rare}"
+
+
+def test_a_refused_payoff_is_not_recorded(corpus: list[GeneratedSource]) -> None:
+    """A source that will not give the payoff (only in writing, unavailable online) states no
+    payoff amount, good-through date or per diem: those keys are null."""
+    refused = [g for g in corpus if _PAYOFF_REFUSED.search(g.text)]
+    assert len(refused) >= 10
+    problems = [
+        f"{g.id} {g.template}"
+        for g in refused
+        if (g.expected.payoff_amount, g.expected.payoff_good_through, g.expected.per_diem)
+        != (None, None, None)
+    ]
+    assert not problems, "\n".join(problems[:20])

@@ -21,7 +21,7 @@ from protege.contract import load_verified
 from protege.corpus.stats import corpus_stats
 from protege.corpus.version import corpus_version, tree_version
 
-PINNED_SHA256 = "3284c182eee60d18b8c20a5313dae0a5f265bf0d3f4ed85505b0b61188226967"
+PINNED_SHA256 = "832f28c6bfdf781d215cf59fa85d4754211b8967b86958ddf3238cee8aa98f31"
 
 
 def test_seed_2_is_pinned(tmp_path: Path) -> None:
@@ -46,9 +46,16 @@ def test_seed_2_is_pinned(tmp_path: Path) -> None:
 
 def test_the_version_follows_the_generators_code(tmp_path: Path) -> None:
     package = Path(protege.corpus.__file__).parent
-    copy = tmp_path / "corpus"
-    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    assert tree_version(copy) == corpus_version()
-    template = copy / "kinds" / "chat.py"
+    corpus, contract = tmp_path / "corpus", tmp_path / "contract"
+    for source, copy in ((package, corpus), (package.parent / "contract", contract)):
+        shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert tree_version(corpus, contract) == corpus_version()
+    record = contract / "record.py"
+    record.write_bytes(record.read_bytes().replace(b"\n", b"\r\n"))  # a CRLF checkout
+    assert tree_version(corpus, contract) == corpus_version()
+    template = corpus / "kinds" / "chat.py"
     template.write_text(template.read_text(encoding="utf-8") + "\n# one more line\n")
-    assert tree_version(copy) != corpus_version()
+    assert tree_version(corpus, contract) != corpus_version()
+    record.write_text(record.read_text(encoding="utf-8") + "\n# the record model changed\n")
+    template.write_text(template.read_text(encoding="utf-8").removesuffix("\n# one more line\n"))
+    assert tree_version(corpus, contract) != corpus_version()

@@ -2,7 +2,7 @@
 per-diem sentences, wire and mailing instructions, lien-release language, OCR damage.
 
 Private to the ``payoff_letter`` kind. The itemization states the principal and the total (taken
-as printed); interest and fees between them are distractors that add up to the total.
+as printed); interest, fees and any credit between them are distractors that add up to the total.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from protege.corpus.dates import fmt_date
+from protege.corpus.dates import fmt_date, months_between
 from protege.corpus.draft import Draft
 from protege.corpus.kinds._web import (
     BANKS,
@@ -119,29 +119,103 @@ def fees(d: Draft) -> list[tuple[str, Decimal]]:
     return [(first, s.payoff_fee)]
 
 
-def interest_label(d: Draft) -> str:
-    """'Interest from 02/01/2025 to 03/14/2025 at 6.49% (41 days @ $4.12)', in part."""
+def interest_label(d: Draft, detail: bool = True) -> str:
+    """'Interest from 02/01/2025 to 03/14/2025 at 6.49% (41 days @ $4.12)', in part. Without
+    ``detail``, no start date and no day count: the row's figure is then not days x per diem."""
     s = d.s
     label = d.pick("Interest", "Accrued interest", "Unpaid interest", "Interest due")
     last_due = s.previous_due_date
     if d.chance(0.5):
-        label += f" from {fmt_date(last_due, 'us_slash')}"
+        if detail:
+            label += f" from {fmt_date(last_due, 'us_slash')}"
         if d.says("payoff_good_through") and d.chance(0.7):
             label += f" to {d.date('payoff_good_through', 'us_slash')}"
     if d.says("interest_rate") and d.chance(0.3):
         label += f" at {d.rate()}"
-    if d.says("per_diem") and s.payoff_good_through and d.chance(0.25):
+    if detail and d.says("per_diem") and s.payoff_good_through and d.chance(0.25):
         label += f" ({(s.payoff_good_through - last_due).days} days @ {d.money('per_diem', 'usd')})"
     return label
 
 
-def itemize(d: Draft, money: tuple[str, ...] = CELL_MONEY, ocr: bool = False) -> list[Pair]:
+CREDIT_P = 0.2  # share of full itemizations that net a credit out of the printed total
+# Credits a payoff subtracts, by product; the neutral ones suit a source that must not name it.
+_CREDITS: dict[str, tuple[str, ...]] = {
+    "": ("Unapplied funds", "Funds held in suspense", "Payment received, not yet applied"),
+    "mortgage": ("Escrow surplus credit", "Hazard insurance premium refund"),
+    "auto_loan": ("Unearned GAP premium refund", "Unearned service contract refund"),
+    "personal_loan": ("Unearned credit insurance premium", "Credit life insurance refund"),
+}
+
+
+def _signed(d: Draft, text: str) -> str:
+    """A credit as itemizations print it: '-$125.00', '($125.00)' or '$125.00 CR'."""
+    return d.pick(f"-{text}", f"({text})", f"{text} CR")
+
+
+def _credit(d: Draft, style: str, interest: Decimal, escrow: bool) -> tuple[Pair, Decimal]:
+    """One credit netted out of the payoff (a distractor) and its amount. The record's total
+    stays as printed, so the interest row absorbs the credit (the rows still add up): that keeps
+    a credit at a tenth to a third of the interest. Product-specific refunds (insurance, an
+    escrow surplus unless ``escrow`` is False) only where the type may be named and the amount
+    is one such a refund could be."""
+    s = d.s
+    kind = s.liability_type if d.says("liability_type") else ""
+    if kind == "mortgage" and not escrow:
+        kind = ""
+    share = Decimal(str(round(d.rng.uniform(0.1, 0.35), 2)))
+    credit = max(Decimal("1.00"), cents(interest * share))
+    labels = _CREDITS[""] + (_CREDITS.get(kind, ()) if credit >= 40 else ())
+    label = d.pick(*labels)
+    label = d.pick(f"Less: {label[0].lower()}{label[1:]}", label, f"{label} (credit)")
+    return (label, _signed(d, d.fmt(credit, style))), credit
+
+
+def _rebate_rows(d: Draft, style: str) -> list[Pair] | None:
+    """A precomputed (add-on interest) loan's payoff: the balance of the contract (every payment
+    left) less the unearned-interest rebate, plus fees. None when the figures would not fit."""
+    s = d.s
+    if s.origination_date is None or s.term_months is None or s.payoff_amount is None:
+        return None
+    left = s.term_months - max(1, months_between(s.origination_date, s.next_payment_due_date) - 1)
+    gross = s.next_payment_amount * left
+    rebate = gross - (s.payoff_amount - s.payoff_fee)
+    if left < 2 or rebate <= 0:
+        return None
+    return [
+        (
+            d.pick(f"Balance of contract ({left} payments remaining)", "Gross balance remaining"),
+            d.fmt(gross, style),
+        ),
+        (
+            d.pick("Less: unearned interest rebate", "Rebate of unearned finance charge"),
+            _signed(d, d.fmt(rebate, style)),
+        ),
+    ]
+
+
+def itemize(
+    d: Draft, money: tuple[str, ...] = CELL_MONEY, ocr: bool = False, escrow: bool = True
+) -> list[Pair]:
     """The payoff itemization. Full (principal, interest, fees, total) only when both the
-    principal and the total may be stated: otherwise the missing one could be computed."""
+    principal and the total may be stated: otherwise the missing one could be computed.
+
+    Some full itemizations net a credit out of the total (unapplied funds, an unearned insurance
+    refund, an escrow surplus: ``escrow=False`` for letters that say escrow is refunded
+    separately), with or without a subtotal; a precomputed auto or personal loan may instead show
+    the balance of its contract less an unearned-interest rebate. Either way the record's payoff
+    is the printed total, never a sum of the rows."""
     s = d.s
     style = d.pick(*money)
+    full = d.says("current_balance") and d.says("payoff_amount") and s.payoff_amount is not None
+    netted = full and d.chance(CREDIT_P)
+    rebate = None
+    if netted and s.liability_type in ("auto_loan", "personal_loan") and d.chance(0.5):
+        rebate = _rebate_rows(d, style)
     rows: list[Pair] = []
-    if d.says("current_balance"):
+    if rebate is not None:
+        rows += rebate
+        rows += [(label, d.fmt(amount, style)) for label, amount in fees(d)]
+    elif d.says("current_balance"):
         label = d.pick(
             "Unpaid principal balance",
             "Principal balance",
@@ -150,10 +224,10 @@ def itemize(d: Draft, money: tuple[str, ...] = CELL_MONEY, ocr: bool = False) ->
             "Principal",
         )
         rows.append((label, d.money("current_balance", style, ocr=ocr)))
-    if d.says("payoff_amount") and "current_balance" in d.fields and s.payoff_amount is not None:
-        rows.append(
-            (interest_label(d), d.fmt(s.payoff_amount - s.current_balance - s.payoff_fee, style))
-        )
+    if full and rebate is None and s.payoff_amount is not None:
+        interest = s.payoff_amount - s.current_balance - s.payoff_fee
+        credit, extra = _credit(d, style, interest, escrow) if netted else (None, Decimal(0))
+        rows.append((interest_label(d, detail=credit is None), d.fmt(interest + extra, style)))
         rows += [(label, d.fmt(amount, style)) for label, amount in fees(d)]
         if d.chance(0.35):
             zero = d.pick(
@@ -164,13 +238,18 @@ def itemize(d: Draft, money: tuple[str, ...] = CELL_MONEY, ocr: bool = False) ->
                 else "Other charges",
             )
             rows.append((zero, d.fmt(Decimal(0), style)))
+        if credit is not None:
+            if d.chance(0.5):
+                subtotal = d.fmt(s.payoff_amount + extra, style)
+                rows.append((d.pick("Subtotal", "Total charges"), subtotal))
+            rows.append(credit)
     if d.says("payoff_amount"):
         label = d.pick(
             "Total Amount to Pay Off",
             "TOTAL PAYOFF AMOUNT",
             "Total Amount Due to Pay Loan in Full",
             "Payoff Amount",
-            "Total payoff",
+            "Net payoff" if netted else "Total payoff",
         )
         rows.append((label, d.money("payoff_amount", style, ocr=ocr)))
     return rows

@@ -167,7 +167,7 @@ def mortgage_statement(d: Draft) -> str:
             )
         )
     out.append(pairs_block(d, info, d.pick("colon", "padded")))
-    rows = itemize(d)
+    rows = itemize(d, escrow=False)  # its escrow section says escrow is refunded separately
     if rows:
         out.append(
             d.pick("PAYOFF CALCULATION", "Itemization of Payoff", "Amounts Due")

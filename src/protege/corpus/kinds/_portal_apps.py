@@ -27,6 +27,7 @@ from protege.corpus.kinds._web import (
     last_paid,
     nav_menu,
     pairs_block,
+    phone,
     product_label,
     recent,
     stated,
@@ -97,18 +98,27 @@ def mobile_app(d: Draft) -> str:
 
 @template("portal", "payoff_quote", types=LOANS)
 def payoff_quote(d: Draft) -> str:
-    """The result page of the 'request a payoff quote' flow, with an itemized breakdown."""
+    """The result page of the 'request a payoff quote' flow, with an itemized breakdown; now
+    and then a page saying the quote is unavailable online (the payoff keys stay null)."""
     s = d.s
     out = [
         d.lender,
         nav_menu(d),
         d.pick("Payoff quote", "Request a Payoff Quote", "Get your payoff amount"),
     ]
+    # now and then the flow declines to quote online: the payoff keys stay null
+    unavailable = d.chance(0.15)
     out.append(
-        d.pick("Step 3 of 3: Review your quote", "Your payoff quote is ready", "✓ Quote generated")
+        d.pick("Payoff quote unavailable online", "⚠ We couldn't generate your quote")
+        if unavailable
+        else d.pick(
+            "Step 3 of 3: Review your quote", "Your payoff quote is ready", "✓ Quote generated"
+        )
     )
     ref = account_ref(d)
     out.append(f"{d.pick('Account', 'Loan', 'For')}: {product_label(d)}{' ' + ref if ref else ''}")
+    if unavailable:
+        return _payoff_unavailable(d, out)
     out.append(
         f"Quote requested: {fmt_date(s.as_of, d.pick('long', 'us_slash'))}   Reference #{digits(d, 8)}"
     )
@@ -170,6 +180,33 @@ def payoff_quote(d: Draft) -> str:
             "Payoff figures are subject to final verification. Do not stop your regular payments until your loan shows a zero balance.",
         )
     )
+    out.append(footer(d))
+    return "\n\n".join(out)
+
+
+def _payoff_unavailable(d: Draft, out: list[str]) -> str:
+    """The payoff flow's refusal page: why no quote, who to call, the balance and payment only."""
+    d.tag("absent_fields")
+    out.append(
+        d.pick(
+            f"This account isn't eligible for an online payoff quote. To get your payoff amount, call Payoff Services at {phone(d)} or request a payoff letter by mail.",
+            f"Online quotes aren't available while a payment is pending or after a recent change to the account. Please call {phone(d)} and we'll send you a written payoff statement.",
+            "We're unable to provide a payoff quote online for this account. Send us a secure message to request a payoff letter.",
+        )
+    )
+    rows: list[Pair] = []
+    if d.says("current_balance"):
+        rows.append(
+            (d.pick("Principal balance", "Unpaid principal"), cell_money(d, "current_balance"))
+        )
+    if d.says("next_payment_amount") and d.chance(0.6):
+        rows.append(("Next payment", cell_money(d, "next_payment_amount")))
+    if rows:
+        out.append(
+            "Your balance does not include interest accrued since your last payment.\n"
+            + pairs_block(d, rows)
+        )
+    out.append(d.pick("[Back to account]  [Contact us]", "‹ Back   Message us"))
     out.append(footer(d))
     return "\n\n".join(out)
 

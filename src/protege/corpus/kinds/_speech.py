@@ -187,11 +187,17 @@ class Call:
         return " ".join(_ASR_DROP.sub(" ", text).lower().split()) if self.asr else text
 
     def _loose(self, chunk: str, rate: float, last: bool = False) -> str:
+        if self.asr:
+            # dropped punctuation leaves a space, so a value never runs into the next word
+            # ("$7,092.31, but" -> "$7,092.31 but", not "$7,092.31but")
+            chunk = _ASR_DROP.sub(" ", chunk)
         core = chunk.strip()
         if not core:
-            return chunk if not self.asr else chunk.replace(",", "").replace(".", "")
+            return chunk if not self.asr else (" " if chunk and not last else "")
         lead = chunk[: len(chunk) - len(chunk.lstrip())]
         trail = chunk[len(chunk.rstrip()) :]
+        if self.asr:
+            lead, trail = lead[:1] and " ", "" if last else trail[:1] and " "
         if rate and core.count(" ") >= 4:
             # no filler after the final word of a turn
             head, _, tail = core.rpartition(" ") if last else (core, "", "")

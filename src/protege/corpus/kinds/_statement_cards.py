@@ -1,9 +1,10 @@
 """Credit card statement templates (registered by importing ``protege.corpus.kinds.statement``).
 
 ``card_full_statement``: account summary beside payment information, late-payment and
-minimum-payment warnings, transactions, interest charge calculation (purchase APR vs cash-advance
-APR), year-to-date totals. ``card_scanned_compact``: a scanned one-page summary with OCR noise,
-credit limit beside available credit and cash limits, APRs side by side.
+minimum-payment warnings (sometimes boxed), transactions, interest charge calculation (purchase
+APR vs cash-advance and promotional APRs), year-to-date totals. ``card_scanned_compact``: a
+scanned one-page summary with OCR noise, credit limit beside available credit and cash limits,
+purchase, cash-advance, penalty and sometimes promotional APRs, often the minimum-payment warning.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from protege.corpus.dates import add_months
 from protege.corpus.draft import Draft
 from protege.corpus.kinds import _statement_parts as sp
-from protege.corpus.kinds._layout import Sheet, split_amount, table, two_columns
+from protege.corpus.kinds._layout import Sheet, box, split_amount, table, two_columns
 from protege.corpus.money import cents, fmt_rate
 from protege.corpus.registry import template
 
@@ -85,10 +87,18 @@ def _min_warning(d: Draft) -> list[str]:
                 f"${round(pmt36 * 36):,} (Savings=${round(paid - pmt36 * 36):,})",
             ]
         )
-    lines = [
-        "Minimum Payment Warning: If you make only the minimum payment each period, you will pay",
-        "more in interest and it will take you longer to pay off your balance. For example:",
-    ]
+    lines = list(
+        d.pick(
+            (
+                "Minimum Payment Warning: If you make only the minimum payment each period, you will pay",
+                "more in interest and it will take you longer to pay off your balance. For example:",
+            ),
+            (
+                "If you make only the minimum payment, you will pay more in interest and it will",
+                "take longer to repay your balance. Assuming no new charges:",
+            ),
+        )
+    )
     head = list(
         d.pick(
             (
@@ -100,7 +110,18 @@ def _min_warning(d: Draft) -> list[str]:
             ("Monthly payment", "Payoff time", "Total cost"),
         )
     )
-    return lines + table(head, rows, "lll", rule="")
+    body = lines + table(head, rows, "lll", rule="")
+    if max(map(len, body)) <= 90 and d.chance(0.5):  # many issuers frame the warning as a box
+        body[0] = body[0].removeprefix("Minimum Payment Warning: ")
+        return box("MINIMUM PAYMENT WARNING", body, 60, d.pick("ascii", "double"))
+    return body
+
+
+def _promo(d: Draft, start: dt.date, zero: bool = False) -> tuple[str, dt.date]:
+    """A promotional APR (a distractor beside the purchase APR) and the day it ends; ``zero``
+    for a 0% offer (a statement that itemizes interest then charges none on the promotion)."""
+    rate = "0.00%" if zero else d.pick("0.00%", "0.00%", "1.99%", "2.99%", "3.99%")
+    return rate, add_months(start, d.rng.randint(2, 15))
 
 
 @template("statement", "card_full_statement", types=("credit_card",))
@@ -243,7 +264,18 @@ def card_full_statement(d: Draft) -> str:
                 d.fmt(D(0), ms),
             ],
         ]
-        if d.chance(0.5):
+        if d.chance(0.35):  # a 0% promotional balance until a stated day
+            promo, ends = _promo(d, cyc.close, zero=True)
+            promo_bal = cents(subject * D(str(round(d.rng.uniform(0.15, 0.5), 2))))
+            calc.append(
+                [
+                    sh.t("Promotional Balance Transfer"),
+                    f"{promo} until {sp.fd(ends, ds)}",
+                    d.fmt(promo_bal, ms),
+                    d.fmt(D(0), ms),
+                ]
+            )
+        elif d.chance(0.5):
             calc.append(
                 [
                     sh.t("Balance Transfers"),
@@ -324,6 +356,12 @@ def card_scanned_compact(d: Draft) -> str:
             sh.t("  Cash Advances ") + fmt_rate(s.cash_advance_apr or D("29.99")),
             sh.t("  Penalty APR ") + fmt_rate(s.penalty_apr or D("29.99")),
         )
+        if d.chance(0.35):  # a promotional rate listed beside the standing ones
+            promo, ends = _promo(d, cyc.close)
+            sh.add(
+                sh.t("  Promotional APR (balance transfers) ")
+                + f"{promo} through {sp.fd(ends, ds)}"
+            )
         d.tag("distractor_amounts")
     sh.add(
         sh.t("Interest charged this period ")
@@ -335,6 +373,8 @@ def card_scanned_compact(d: Draft) -> str:
         "LATE PAYMENT WARNING: If we do not receive your minimum payment by the due date, you may",
         f"have to pay a late fee of up to ${s.late_fee:.0f}.00 and your APRs may be increased to the Penalty APR.",
     )
+    if d.says("current_balance") and d.says("interest_rate") and d.chance(0.45):
+        sh.say(*_min_warning(d))
     if d.chance(0.5):
         sh.say(f"Rewards: {d.rng.randint(120, 9000):,} points earned to date. Redeem online.")
     sh.say(d.pick("Page 1 of 3", "Pg 1/2", "-- continued --"))

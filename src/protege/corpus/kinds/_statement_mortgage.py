@@ -2,8 +2,10 @@
 
 ``mortgage_explanation_box``: the CFPB-style periodic statement with an "Explanation of Amount
 Due" box (the regular monthly payment is the record's payment; "Total Amount Due" adds overdue
-payments and fees), account information, past payments breakdown, transaction activity, a
-delinquency notice when behind, and sometimes a tear-off coupon.
+payments and fees), account information, sometimes an escrow account summary (beginning
+balance, deposits, disbursements, current balance: only the last is the escrow balance), past
+payments breakdown, transaction activity, a delinquency notice when behind, and sometimes a
+tear-off coupon.
 
 ``mortgage_escrow_activity``: a servicer statement built around the escrow account: a loan
 summary, the payment breakdown (sometimes with a new payment from an escrow analysis), and an
@@ -159,7 +161,9 @@ def mortgage_explanation_box(d: Draft) -> str:
             )
         )
     info += [(sh.t(label), value) for label, value in sp.rate_pairs(d, "Interest Rate")]
-    if typed and d.says("escrow_balance") and d.chance(0.7):
+    # the escrow balance only inside an escrow account summary, beside earlier balances
+    escrow_block = typed and d.says("escrow_balance") and d.chance(0.35)
+    if typed and d.says("escrow_balance") and not escrow_block and d.chance(0.7):
         info.append((sh.t("Escrow Balance"), d.money("escrow_balance", ms)))
     mature = sp.maturity(d)
     if mature is not None and d.chance(0.6):
@@ -169,6 +173,28 @@ def mortgage_explanation_box(d: Draft) -> str:
         sh.add(sh.t("Account Information"), *(pad(label, value, 44) for label, value in info))
         if typed and s.collateral:
             sh.add(sh.t("Property Address: ") + s.collateral)
+        sh.blank()
+    if escrow_block and (summary := sp.escrow_summary(d)):
+        start, begin, deposits, paid = summary
+        what = str(s.escrow_disbursement_what or "taxes and insurance")
+        ledger = [
+            pad(sh.t(f"Beginning Balance ({sp.fd(start, ds)})"), d.fmt(begin, ms), 44),
+            pad(sh.t("Deposits"), "+" + d.fmt(deposits, ms), 44),
+            pad(
+                sh.t(f"Disbursements ({what})" if paid else "Disbursements"),
+                "-" + d.fmt(paid, ms),
+                44,
+            ),
+            pad(
+                sh.t(d.pick("Current Escrow Balance", "Ending Balance", "Escrow Balance Today")),
+                d.money("escrow_balance", ms),
+                44,
+            ),
+        ]
+        if d.chance(0.4):
+            cushion = cents((s.escrow_monthly or D(0)) * 2)
+            ledger.append(pad(sh.t("Required Cushion (2 months)"), d.fmt(cushion, ms), 44))
+        sh.add(*box(sh.t("Escrow Account Summary"), ledger, 46, d.pick("ascii", "rule")))
         sh.blank()
 
     if d.says("next_payment_amount") and typed and d.chance(0.75):

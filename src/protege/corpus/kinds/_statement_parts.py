@@ -248,3 +248,21 @@ def payment_history(d: Draft) -> list[tuple[dt.date, Decimal, Decimal, Decimal, 
         rows.append((add_months(paid, -i), amount, principal, amount - principal, after))
         after = before
     return list(reversed(rows))
+
+
+def escrow_summary(d: Draft) -> tuple[dt.date, Decimal, Decimal, Decimal] | None:
+    """Escrow activity ending at the current escrow balance: (start day, beginning balance,
+    deposits, disbursements), all distractors. Year to date (deposits counted as the mortgage
+    statement's year-to-date breakdown counts them) when that starts at a balance of zero or
+    more, else the month before ``as_of``; None without escrow figures."""
+    s = d.s
+    if s.escrow_balance is None or not s.escrow_monthly:
+        return None
+    months = s.as_of.month - 1  # escrow deposits made this year
+    paid = s.escrow_disbursement or ZERO
+    deposits = cents(s.escrow_monthly * months)
+    begin = s.escrow_balance - deposits + paid
+    if months >= 2 and begin >= 0:
+        return dt.date(s.as_of.year, 1, 1), begin, deposits, paid
+    # the month before: one deposit and no disbursement (the balance holds at least one deposit)
+    return add_months(s.as_of, -1), s.escrow_balance - s.escrow_monthly, s.escrow_monthly, ZERO

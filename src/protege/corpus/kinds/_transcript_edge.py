@@ -341,9 +341,12 @@ def voicemail(d: Draft) -> str:
 
 @template("transcript", "asr_autoscribe")
 def asr_autoscribe(d: Draft) -> str:
-    """Raw machine transcription: diarized speakers, lowercase, no punctuation, every number
-    spoken (amounts in words, the rate as 'six point four nine percent', digits read out)."""
+    """Raw machine transcription: diarized speakers, lowercase, no punctuation. Usually every
+    number is spoken (amounts in words, the rate as 'six point four nine percent', digits read
+    out); about a third of the time the engine's number formatting (inverse text normalization)
+    writes figures as "$18,241.16", "6.49%" and "ending in 4417" in otherwise unpunctuated text."""
     s = d.s
+    itn = d.chance(0.35)
     c = Call(
         d,
         labels="asr",
@@ -352,6 +355,10 @@ def asr_autoscribe(d: Draft) -> str:
         stamps=d.pick("short", "bare", "none"),
         layout=d.pick("inline", "block"),
     )
+
+    def money(key: str) -> str:
+        return d.money(key, d.pick("usd", "usd", "usd_nocomma")) if itn else d.spoken_money(key)
+
     greet(c)
     word = d.pick(*PRODUCT_WORDS[s.liability_type]).lower() if c.typed else None
     prod = d.product(word)
@@ -363,25 +370,25 @@ def asr_autoscribe(d: Draft) -> str:
     if d.says("account_last4"):
         c.rep("sure can you tell me the account number or the last four digits")
         if d.chance(0.6):
-            c.caller(f"yeah it's {d.last4('spoken')}")
+            c.caller(f"yeah it's {d.last4('ending' if itn else 'spoken')}")
         else:
-            c.caller(f"it's {c.keep(spoken_digits(s.account_number))}")
-            c.rep(f"okay the account {d.last4('spoken')} got it")
+            c.caller(f"it's {c.keep(s.account_number if itn else spoken_digits(s.account_number))}")
+            c.rep(f"okay the account {d.last4('ending' if itn else 'spoken')} got it")
     verify(c)
     if d.says("current_balance"):
-        c.rep(f"okay so your {balance_name(d)} right now is {d.spoken_money('current_balance')}")
+        c.rep(f"okay so your {balance_name(d)} right now is {money('current_balance')}")
     if d.says("next_payment_amount"):
         when = ""
         if d.says("next_payment_due_date"):
             when = " due " + (
                 due_day(d) or d.date("next_payment_due_date", d.pick("month_day", "ordinal_of"))
             )
-        c.rep(f"and your next {pay_word(d)} is {d.spoken_money('next_payment_amount')}{when}")
+        c.rep(f"and your next {pay_word(d)} is {money('next_payment_amount')}{when}")
     if d.says("interest_rate") and d.chance(0.7):
         c.caller("what's the interest rate on that")
-        c.rep(f"it's {d.rate(spoken=True)}")
+        c.rep(f"it's {d.rate('pct') if itn else d.rate(spoken=True)}")
     if s.liability_type == CARD and d.says("credit_limit"):
-        c.rep(f"your credit limit is {d.spoken_money('credit_limit')}")
+        c.rep(f"your credit limit is {money('credit_limit')}")
     if d.says("payoff_amount") and d.chance(0.6):
         c.caller("and what would the payoff be")
         thru = ""
@@ -392,14 +399,14 @@ def asr_autoscribe(d: Draft) -> str:
                 if phrase
                 else " good through " + d.date("payoff_good_through", "month_day")
             )
-        c.rep(f"the payoff is {d.spoken_money('payoff_amount')}{thru}")
+        c.rep(f"the payoff is {money('payoff_amount')}{thru}")
         if d.says("per_diem") and d.chance(0.6):
-            c.rep(f"and after that it goes up {d.spoken_money('per_diem')} a day")
+            c.rep(f"and after that it goes up {money('per_diem')} a day")
     if d.says("past_due_amount") and d.chance(0.5):
         if s.past_due_amount == 0:
             c.rep(f"and you're {d.past_due('not past due')} so you're good")
         else:
-            c.rep(f"there is a past due amount of {d.spoken_money('past_due_amount')} on there")
+            c.rep(f"there is a past due amount of {money('past_due_amount')} on there")
     closing(c)
     if d.chance(0.4):
         return (

@@ -72,7 +72,8 @@ def _balance_label(d: Draft) -> str:
 @template("chat", "live_agent_chat")
 def live_agent_chat(d: Draft) -> str:
     """A website live chat: queue message, 'Agent Tanya has joined the chat', identity check
-    with the SSN's last four, then the figures asked for; sometimes another account comes up."""
+    with the SSN's last four, then the figures asked for (a payoff is sometimes refused: only in
+    writing); sometimes another account comes up."""
     s = d.s
     name = d.lender
     card = s.liability_type == "credit_card"
@@ -135,7 +136,23 @@ def live_agent_chat(d: Draft) -> str:
         )
         if d.chance(0.4):
             c.customer_says(d.pick("ok", "np", "sure", "still here"))
-    if want_payoff:
+    if want_payoff and d.chance(0.2):  # no payoffs in chat: the payoff keys stay null
+        d.tag("absent_fields")
+        c.agent_says(
+            d.pick(
+                "I'm sorry, I'm not able to provide payoff figures over chat. You can request an official payoff letter under Account Services > Payoff Quote, it's usually ready within one business day.",
+                "For security reasons payoff amounts are only provided in writing. I've submitted a payoff letter request for you; it will be emailed to the address on file.",
+            ),
+            60,
+        )
+        if d.says("current_balance") and d.chance(0.6):
+            c.customer_says(
+                d.pick("can you at least tell me the balance?", "ok what's the balance then")
+            )
+            c.agent_says(
+                f"Your {_balance_label(d)} is {d.money('current_balance')}, but the payoff will be higher because interest is added through the payoff date."
+            )
+    elif want_payoff:
         msg = f"Your payoff amount is {d.money('payoff_amount')}"
         if d.says("payoff_good_through"):
             msg += f", {good_through_text(d, 0.45)}"

@@ -39,7 +39,8 @@ def _last_payment(d: Draft) -> str:
 @template("email", "payoff_quote_reply", types=LOANS)
 def payoff_quote_reply(d: Draft) -> str:
     """A servicer answers a borrower's emailed request for a payoff quote: the quote (sometimes
-    itemized), the principal for contrast, the regular payment still due, how to send funds."""
+    itemized; now and then refused, as payoffs are not sent by email), the principal for
+    contrast, the regular payment still due, how to send funds."""
     s = d.s
     name = d.lender
     subject = d.pick(
@@ -62,8 +63,19 @@ def payoff_quote_reply(d: Draft) -> str:
             f"We received your request for a payoff quote on {about}.",
         )
     )
-    itemized = d.says("payoff_amount") and d.says("current_balance") and d.chance(0.4)
-    if itemized:
+    # some servicers will not put a payoff in an email: the payoff keys stay null
+    refused = d.says("payoff_amount") and d.chance(0.12)
+    itemized = not refused and d.says("payoff_amount") and d.says("current_balance")
+    itemized = itemized and d.chance(0.4)
+    if refused:
+        d.tag("absent_fields")
+        lines.append(
+            d.pick(
+                "For your security, we are unable to provide payoff figures by email. A payoff statement has been mailed to the address on file.",
+                "Payoff quotes cannot be sent by email. Please sign in and choose Payoff Quote, or call us and we will fax a payoff letter to you or your closing agent.",
+            )
+        )
+    elif itemized:
         fee = s.payoff_fee
         interest = s.payoff_amount - s.current_balance - fee  # type: ignore[operator]
         label_w = 28
@@ -93,7 +105,7 @@ def payoff_quote_reply(d: Draft) -> str:
         lines += [""] + [f"  {label:<{label_w}} {value:>14}" for label, value in rows] + [""]
         if d.says("payoff_good_through"):
             lines.append(f"This quote is {good_through_text(d, 0.3)}.")
-    elif d.says("payoff_amount"):
+    elif d.says("payoff_amount") and not refused:
         quote = d.pick(
             "The payoff amount is",
             "Your total payoff is",
@@ -103,7 +115,7 @@ def payoff_quote_reply(d: Draft) -> str:
         if d.says("payoff_good_through"):
             quote += f", {good_through_text(d, 0.4)}"
         lines.append(quote + ".")
-    if d.says("per_diem") and d.says("payoff_amount") and d.chance(0.7):
+    if d.says("per_diem") and "payoff_amount" in d.fields and d.chance(0.7):
         daily = d.money("per_diem")
         lines.append(
             d.pick(
@@ -112,7 +124,11 @@ def payoff_quote_reply(d: Draft) -> str:
                 f"Per diem: {daily}.",
             )
         )
-    if not itemized and d.says("current_balance") and d.chance(0.6):
+    if refused and d.says("current_balance") and d.chance(0.6):
+        lines.append(
+            f"Your principal balance is {d.money('current_balance')}; the payoff will be higher, because it adds interest through the payoff date."
+        )
+    elif not itemized and d.says("current_balance") and d.chance(0.6):
         principal = d.money("current_balance")
         lines.append(
             d.pick(

@@ -326,7 +326,7 @@ def third_party_payoff(d: Draft) -> str:
     if d.says("liability_type") and d.says("escrow_balance") and d.chance(0.7):
         loan.append(("Escrow balance (refunded separately)", d.money("escrow_balance", "usd")))
     sections.append(("LOAN", loan))
-    figures = itemize(d)
+    figures = itemize(d, escrow=False)  # its loan block says escrow is refunded separately
     if d.says("payoff_good_through") and "payoff_amount" in d.fields:
         figures.append(
             ("Good through", d.date("payoff_good_through", d.pick("us_slash", "long", "iso")))

@@ -24,6 +24,7 @@ from protege.corpus.kinds._portal_parts import (
     payoff_pairs,
     rate_pairs,
 )
+from protege.corpus.kinds._statement_parts import escrow_summary
 from protege.corpus.kinds._web import (
     CELL_DATES,
     CELL_MONEY,
@@ -36,6 +37,7 @@ from protege.corpus.kinds._web import (
     last_paid,
     nav_menu,
     pairs_block,
+    phone,
     product_label,
     recent,
     stated,
@@ -100,6 +102,15 @@ def account_dashboard(d: Draft) -> str:
     shown = facts(d)
     if not card and d.chance(0.3):
         shown += payoff_pairs(d)
+    elif not card and d.says("payoff_amount") and d.chance(0.12):
+        # a payoff tile that refuses to quote: the payoff keys stay null
+        d.tag("absent_fields")
+        shown.append(
+            (
+                d.pick("Payoff amount", "Payoff quote"),
+                d.pick("Unavailable online", "Not available online - please call us"),
+            )
+        )
     tile.append(pairs_block(d, shown, d.pick("stacked", "colon", "tab")))
     tile.append(
         d.pick(
@@ -186,7 +197,15 @@ def loan_details(d: Draft) -> str:
         d.pick("Loan details", "Loan Information", "LOAN DETAILS") + "\n" + pairs_block(d, rows)
     )
     if "payoff_amount" not in d.fields and s.payoff_amount is not None:
-        out.append(d.pick("Need a payoff amount? Request a payoff quote ›", "Get a payoff quote"))
+        if d.chance(0.35):  # the portal says outright it will not quote: the payoff stays null
+            d.tag("absent_fields")
+            out.append(
+                f"Payoff quote unavailable online. Call {phone(d)} to request a payoff statement."
+            )
+        else:
+            out.append(
+                d.pick("Need a payoff amount? Request a payoff quote ›", "Get a payoff quote")
+            )
     out.append(footer(d))
     return "\n\n".join(out)
 
@@ -389,6 +408,9 @@ def card_dashboard(d: Draft) -> str:
     rates = rate_pairs(d)
     if s.penalty_apr is not None and rates and d.chance(0.4):
         rates.append(("Penalty APR", fmt_rate(s.penalty_apr)))
+    if rates and d.chance(0.25):  # an introductory offer beside the standing rates
+        ends = fmt_date(add_months(s.as_of, d.rng.randint(2, 14)), "short_month")
+        rates.append(("Promotional APR (balance transfers)", f"0% until {ends}"))
     if rates:
         out.append("Interest rates\n" + pairs_block(d, rates))
     if d.chance(0.5):
@@ -399,8 +421,9 @@ def card_dashboard(d: Draft) -> str:
 
 @template("portal", "escrow_details", types=("mortgage",))
 def escrow_details(d: Draft) -> str:
-    """A mortgage's escrow tab: balance held, monthly deposit, disbursement history and the
-    payment breakdown."""
+    """A mortgage's escrow tab: balance held (sometimes at the end of a year-to-date summary of
+    beginning balance, deposits and disbursements), monthly deposit, disbursement history and
+    the payment breakdown."""
     if not d.says("liability_type"):  # an escrow tab names the product; the type is withheld
         return loan_details(d)
     s = d.s
@@ -410,7 +433,25 @@ def escrow_details(d: Draft) -> str:
         f"{product_label(d)}{' ' + ref if ref else ''}  ›  {d.pick('Escrow', 'Escrow account', 'Taxes & insurance')}"
     )
     rows: list[Pair] = []
-    if d.says("escrow_balance"):
+    summary = escrow_summary(d) if d.says("escrow_balance") and d.chance(0.4) else None
+    if summary:  # a year-to-date summary: only its last line is the escrow balance
+        start, begin, deposits, paid = summary
+        money = d.pick(*CELL_MONEY)
+        block = [
+            (f"Beginning balance ({fmt_date(start, 'us_slash')})", d.fmt(begin, money)),
+            ("Deposits", d.fmt(deposits, money)),
+            ("Disbursements", d.fmt(paid, money)),
+            (
+                d.pick("Current escrow balance", "Escrow balance today", "Current balance"),
+                cell_money(d, "escrow_balance"),
+            ),
+        ]
+        out.append(
+            d.pick("Escrow account summary", "Year-to-date escrow activity")
+            + "\n"
+            + pairs_block(d, block, "padded")
+        )
+    elif d.says("escrow_balance"):
         rows.append(
             (
                 d.pick("Escrow balance", "Current escrow balance", "Balance held in escrow"),

@@ -5,7 +5,8 @@ authentication, small talk, spoken numbers and corrections.
 This module holds the calls with an agent, each its own order of events and set of facts;
 ``_transcript_edge`` holds the calls shaped by the phone system or by their length (IVR
 self-service then an agent, the very long noisy call, the voicemail, raw ASR output, the
-automated outbound call). The call machinery is in ``_speech`` and the scripted
+automated outbound call); ``_transcript_parties`` holds the three-way calls and the calls
+transferred to a payoff department. The call machinery is in ``_speech`` and the scripted
 talk in ``_speech_scripts``.
 """
 
@@ -15,7 +16,10 @@ from decimal import Decimal
 
 from protege.corpus.dates import ordinal
 from protege.corpus.draft import Draft
-from protege.corpus.kinds import _transcript_edge  # noqa: F401  (registers the edge-case calls)
+from protege.corpus.kinds import (  # noqa: F401  (importing registers their calls)
+    _transcript_edge,
+    _transcript_parties,
+)
 from protege.corpus.kinds._speech import (
     CARD,
     Call,
@@ -49,8 +53,8 @@ from protege.corpus.registry import LOANS, template
 @template("transcript", "payoff_call", types=LOANS)
 def payoff_call(d: Draft) -> str:
     """An inbound call for a payoff quote: account lookup (sometimes misread by the caller),
-    verification, the quote with good-through date and per diem, principal balance for
-    contrast, sending instructions."""
+    verification, the quote with good-through date and per diem (or, now and then, a refusal:
+    payoffs only in writing), principal balance for contrast, sending instructions."""
     s = d.s
     c = Call(d)
     greet(c)
@@ -81,9 +85,24 @@ def payoff_call(d: Draft) -> str:
     verify(c)
     if d.chance(0.3):
         c.add(small_talk(c))
-    payoff_quote(c)
+    if d.says("payoff_amount") and d.chance(0.15):
+        # some servicers release payoffs only in writing: no quote, so the payoff keys stay null
+        d.tag("absent_fields")
+        c.rep(
+            d.pick(
+                "I'm sorry, I'm not able to give out payoff figures over the phone. I can send you a written payoff statement by email, fax or mail.",
+                "Payoff quotes have to be requested in writing on this account. I'll submit the request now and you'll get the letter in one to two business days.",
+            )
+        )
+        c.caller(
+            d.pick(
+                "Oh. Okay, email is fine.", "Really? Fine, send it by email.", "Okay, mail it then."
+            )
+        )
+    else:
+        payoff_quote(c)
     if d.says("current_balance") and d.chance(0.65):
-        if d.says("payoff_amount"):
+        if "payoff_amount" in d.fields:
             c.caller(
                 d.pick(
                     "Wait, why is that more than the balance in my app?",
