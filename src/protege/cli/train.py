@@ -30,7 +30,9 @@ class DefaultRunGroup(TyperGroup):
 
 app = typer.Typer(
     cls=DefaultRunGroup,
-    help="Fine-tune a LoRA adapter (the default command, run), or validate a config.",
+    help="Fine-tune a LoRA adapter: protege train --config CONFIG (key=value overrides, --resume) "
+    "runs the default command, run (see protege train run --help); or check a config with "
+    "protege train validate CONFIG.",
 )
 OVERRIDES = typer.Argument(None, help="key=value overrides, e.g. train.max_steps=20.")
 
