@@ -16,7 +16,7 @@ from protege.predictors.regex import RegexPredictor
 __all__ = ["Prediction", "Predictor", "RegexPredictor", "load_predictor"]
 
 
-def load_predictor(spec: str, max_new_tokens: int = 256, grounding: bool = False) -> Predictor:
+def load_predictor(spec: str, max_new_tokens: int = 256, grounding: bool = True) -> Predictor:
     """The predictor for a model spec (see the module docstring). ``grounding``: a model's
     values are restricted to those the source states (``protege.engine.grounding``)."""
     if spec == RegexPredictor.name:
