@@ -12,15 +12,14 @@ candidate it equals: how a user audits a figure.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from protege.contract.normalize import normalize_value
-from protege.contract.record import Source
-from protege.evidence import KEY_TYPES, Candidate, find_candidates
+from protege.evidence import KEY_TYPES, Candidate
+from protege.evidence.types import json_value
 
 MAX_NUMBER = Decimal(10) ** 9  # the record grammar's bound on numbers (engine/grammar.py)
 
@@ -28,12 +27,7 @@ MAX_NUMBER = Decimal(10) ** 9  # the record grammar's bound on numbers (engine/g
 def value_text(candidate: Candidate) -> str:
     """A candidate's value as compact JSON, exactly as a record writes it (a number as its
     float repr: ``18245.6``)."""
-    value = candidate.value
-    if isinstance(value, dt.date):
-        return json.dumps(value.isoformat())
-    if isinstance(value, Decimal):
-        return json.dumps(float(value))
-    return json.dumps(value)
+    return json.dumps(json_value(candidate.value))
 
 
 def allowed_values(candidates: Sequence[Candidate]) -> dict[str, list[str]]:
@@ -49,11 +43,6 @@ def allowed_values(candidates: Sequence[Candidate]) -> dict[str, list[str]]:
         if text not in texts:
             texts.append(text)
     return {key: by_type.get(value_type, []) for key, value_type in KEY_TYPES.items()}
-
-
-def source_candidates(source: Source) -> list[Candidate]:
-    """Every candidate of a source (its text, dates resolved against its ``as_of``)."""
-    return find_candidates(source.text, source.as_of)
 
 
 def evidence_spans(

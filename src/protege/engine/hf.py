@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 from protege.contract.parse import parse_output
 from protege.contract.record import Source
 from protege.engine.grammar import RecordGrammar, choose
-from protege.engine.grounding import allowed_values, evidence_spans, source_candidates
+from protege.engine.grounding import allowed_values, evidence_spans
 from protege.engine.predictor import Prediction, is_adapter_dir
 from protege.errors import ModelNotFoundError, UsageError
+from protege.evidence import find_candidates
 from protege.models.loading import format_chat, load_model, load_tokenizer
 from protege.prompts import render_messages
 
@@ -179,7 +180,7 @@ class HFPredictor:
         import torch
 
         wall, cpu = time.perf_counter(), time.process_time()
-        candidates = [source_candidates(source) for source in batch]
+        candidates = [find_candidates(source.text, source.as_of) for source in batch]
         grammars = [
             RecordGrammar(allowed_values(found)) if self.grounding else self.grammar
             for found in candidates

@@ -35,7 +35,7 @@ from protege.evidence.relative_dates import (
     word_value,
     words_pattern,
 )
-from protege.evidence.types import Found
+from protege.evidence.types import Found, longest_first
 
 __all__ = ["find_dates", "resolve_day_of_month"]
 
@@ -210,20 +210,6 @@ def _read(match: re.Match[str], text: str, as_of: dt.date) -> _Reading | None:
         return start, end, None
 
 
-def _longest_first(readings: list[_Reading], length: int) -> Iterator[Found]:
-    """The longest reading of each group of overlapping ones (the earlier on a tie), by start;
-    non-date readings win their place like the others and then yield nothing."""
-    claimed = bytearray(length)
-    kept: list[Found] = []
-    for start, end, value in sorted(readings, key=lambda r: (r[0] - r[1], r[0])):
-        if any(claimed[start:end]):
-            continue
-        claimed[start:end] = b"\x01" * (end - start)
-        if value is not None:
-            kept.append(Found(start, end, value))
-    yield from sorted(kept, key=lambda found: found.start)
-
-
 def find_dates(text: str, as_of: dt.date) -> Iterator[Found]:
     """Every date ``text`` states, in order of position, none overlapping: written, scanned,
     spoken and relative dates, each resolved against ``as_of`` (the day the source was
@@ -237,4 +223,4 @@ def find_dates(text: str, as_of: dt.date) -> Iterator[Found]:
     for hit in find_relative_dates(text, as_of):
         if isinstance(hit.value, dt.date):
             readings.append((hit.start, hit.end, hit.value))
-    yield from _longest_first(readings, len(text))
+    yield from longest_first(readings)

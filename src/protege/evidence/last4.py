@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from protege.evidence.money import drop_overlaps
 from protege.evidence.spoken import spoken_digits
-from protege.evidence.types import Found
+from protege.evidence.types import Found, longest_first
 
 # A masked or plain digit run: "****0932", "XXXX-0932", "x0932", "...3390", "1234 5678 9012
 # 3456", "20-4417"; not part of an amount ("1,234.56"), a rate or a longer word. Digits may be
@@ -40,4 +39,4 @@ def find_last4(text: str) -> Iterator[Found]:
     for hit in spoken_digits(text):
         if isinstance(hit.value, str) and len(hit.value) >= 4:
             found.append(Found(hit.start, hit.end, hit.value[-4:]))
-    yield from drop_overlaps(found)
+    yield from longest_first((f.start, f.end, f.value) for f in found)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from protege.evidence.spoken import spoken_amounts
-from protege.evidence.types import CENTS, Found
+from protege.evidence.types import CENTS, Found, longest_first
 
 # OCR look-alikes inside a number: O/o for 0, l/I for 1, B for 8, S for 5 (and a leading S for
 # a "$"). A number's first character is never an S: there it stands for the dollar sign.
@@ -112,13 +112,4 @@ def find_money(text: str) -> Iterator[Found]:
     """Every amount the text states: written, spoken, or implied zero; overlaps resolved in
     favour of the longer span (a spoken amount's words are not also read as digits)."""
     found = [*written_amounts(text), *spoken_amounts(text), *zero_amounts(text)]
-    yield from drop_overlaps(found)
-
-
-def drop_overlaps(found: list[Found]) -> list[Found]:
-    """The longest of each group of overlapping hits (the earlier one on a tie), by start."""
-    kept: list[Found] = []
-    for hit in sorted(found, key=lambda f: (-(f.end - f.start), f.start)):
-        if all(hit.end <= k.start or hit.start >= k.end for k in kept):
-            kept.append(hit)
-    return sorted(kept, key=lambda f: f.start)
+    yield from longest_first((f.start, f.end, f.value) for f in found)

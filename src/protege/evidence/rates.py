@@ -10,9 +10,8 @@ import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from protege.evidence.money import drop_overlaps
 from protege.evidence.spoken import spoken_rates
-from protege.evidence.types import RATE_PLACES, Found
+from protege.evidence.types import RATE_PLACES, Found, longest_first
 
 # Decimals may be OCR look-alikes of 0 ("4.9O%", "3.5OO%"); the whole part is real digits.
 _NUM = r"(?P<num>\d{1,2}(?:\.[\dOo]{1,4})?)"
@@ -46,4 +45,4 @@ def find_rates(text: str) -> Iterator[Found]:
     for pattern in (_LABELLED, _JSON_KEY):
         found += [Found(m.start(), m.end(), _rate(m.group("num"))) for m in pattern.finditer(text)]
     found += list(spoken_rates(text))
-    yield from drop_overlaps(found)
+    yield from longest_first((f.start, f.end, f.value) for f in found)

@@ -4,15 +4,14 @@ not find is one no grounded model can give, so recall bounds what grounding allo
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from protege.contract.normalize import normalize_value
 from protege.contract.record import RECORD_KEYS, VerifiedSource
 from protege.evidence import KEY_TYPES, Candidate, find_candidates
+from protege.evidence.types import json_value
 
 
 @dataclass(frozen=True)
@@ -71,18 +70,6 @@ class RecallReport:
         }
 
 
-def _comparable(key: str, value: Any) -> Any:
-    return normalize_value(key, value)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
 def value_recall(sources: Sequence[VerifiedSource]) -> RecallReport:
     """Recall of every key with a value type, over a verified set."""
     report = RecallReport()
@@ -96,12 +83,17 @@ def value_recall(sources: Sequence[VerifiedSource]) -> RecallReport:
             if expected is None:
                 continue
             report.stated[key] = report.stated.get(key, 0) + 1
-            want = _comparable(key, expected)
+            want = normalize_value(key, expected)
             values = [c.value for c in by_type.get(value_type, [])]
-            if any(_comparable(key, v) == want for v in values):
+            if any(normalize_value(key, v) == want for v in values):
                 report.found[key] = report.found.get(key, 0) + 1
             else:
                 report.misses.append(
-                    Miss(source.id, key, _plain(expected), sorted({str(_plain(v)) for v in values}))
+                    Miss(
+                        source.id,
+                        key,
+                        json_value(expected),
+                        sorted({str(json_value(v)) for v in values}),
+                    )
                 )
     return report

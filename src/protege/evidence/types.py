@@ -10,6 +10,7 @@ grounded decoding knows which values a source supports.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -31,14 +32,21 @@ class Candidate:
 
     def to_json(self) -> dict[str, Any]:
         """``{"type", "value", "start", "end"}`` with the value as the contract writes it."""
-        value: Any
-        if isinstance(self.value, dt.date):
-            value = self.value.isoformat()
-        elif isinstance(self.value, Decimal):
-            value = float(self.value)
-        else:
-            value = self.value
-        return {"type": self.type, "value": value, "start": self.start, "end": self.end}
+        return {
+            "type": self.type,
+            "value": json_value(self.value),
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def json_value(value: Any) -> Any:
+    """A value as a record's JSON holds it: a date as ISO text, an amount or rate as a number."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -48,3 +56,18 @@ class Found:
     start: int
     end: int
     value: Decimal | dt.date | str
+
+
+def longest_first(hits: Iterable[tuple[int, int, Decimal | dt.date | str | None]]) -> list[Found]:
+    """The longest of each group of overlapping ``(start, end, value)`` hits (the earlier one
+    on a tie), in order of start. A hit whose value is None claims its span and yields nothing
+    (a phrase that looks like a value but is not one keeps shorter readings out of it)."""
+    claimed: list[tuple[int, int]] = []
+    kept: list[Found] = []
+    for start, end, value in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
+        if any(start < other_end and other_start < end for other_start, other_end in claimed):
+            continue
+        claimed.append((start, end))
+        if value is not None:
+            kept.append(Found(start, end, value))
+    return sorted(kept, key=lambda found: found.start)
