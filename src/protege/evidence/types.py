@@ -62,12 +62,13 @@ def longest_first(hits: Iterable[tuple[int, int, Decimal | dt.date | str | None]
     """The longest of each group of overlapping ``(start, end, value)`` hits (the earlier one
     on a tie), in order of start. A hit whose value is None claims its span and yields nothing
     (a phrase that looks like a value but is not one keeps shorter readings out of it)."""
-    claimed: list[tuple[int, int]] = []
+    ordered = sorted(hits, key=lambda h: (h[0] - h[1], h[0]))
+    claimed = bytearray(max((end for _, end, _ in ordered), default=0))  # one byte a character
     kept: list[Found] = []
-    for start, end, value in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
-        if any(start < other_end and other_start < end for other_start, other_end in claimed):
+    for start, end, value in ordered:
+        if any(claimed[start:end]):
             continue
-        claimed.append((start, end))
+        claimed[start:end] = b"\x01" * (end - start)
         if value is not None:
             kept.append(Found(start, end, value))
     return sorted(kept, key=lambda found: found.start)
