@@ -17,7 +17,12 @@ from protege.cli import app
 from protege.contract import load_verified, write_jsonl
 from protege.corpus import generate
 from protege.datasets.catalog import dataset_dir
-from protege.prompts import LIABILITY_PROMPT, PromptTemplate, render_messages
+from protege.prompts import (
+    LIABILITY_HINTS_PROMPT,
+    LIABILITY_PROMPT,
+    PromptTemplate,
+    render_messages,
+)
 from protege.prompts.registry import PromptRegistry
 from protege.prompts.version import content_version
 
@@ -42,7 +47,7 @@ def test_the_builtin_prompt_is_registered_and_a_file_of_it_has_its_version(
 ) -> None:
     listed = json.loads(runner.invoke(app, ["prompts", "list", "--json"]).output)
     assert [(e["id"], e["version"]) for e in listed] == [
-        (LIABILITY_PROMPT.id, LIABILITY_PROMPT.version)
+        (t.id, t.version) for t in (LIABILITY_PROMPT, LIABILITY_HINTS_PROMPT)
     ]
     shown = runner.invoke(app, ["prompts", "show", LIABILITY_PROMPT.id, "--json"])
     assert json.loads(shown.output)["text"] == LIABILITY_PROMPT.text
@@ -52,7 +57,10 @@ def test_the_builtin_prompt_is_registered_and_a_file_of_it_has_its_version(
         runner.invoke(app, ["prompts", "add", LIABILITY_PROMPT.id, str(copy), "--json"]).output
     )
     assert (added["version"], added["new"]) == (LIABILITY_PROMPT.version, False)
-    assert PromptRegistry().latest_versions() == {LIABILITY_PROMPT.id: LIABILITY_PROMPT.version}
+    assert PromptRegistry().latest_versions() == {
+        LIABILITY_PROMPT.id: LIABILITY_PROMPT.version,
+        LIABILITY_HINTS_PROMPT.id: LIABILITY_HINTS_PROMPT.version,
+    }
 
 
 def test_a_call_logged_with_the_builtin_prompt_is_selected_by_its_version(
@@ -111,3 +119,46 @@ def test_the_plain_show_output_registers_under_the_same_version(tmp_path: Path) 
     copy.write_text(shown.stdout, encoding="utf-8")
     added = runner.invoke(app, ["prompts", "add", LIABILITY_PROMPT.id, str(copy), "--json"])
     assert json.loads(added.output)["version"] == LIABILITY_PROMPT.version
+
+
+def test_hints_follow_the_words_a_value_was_read_from() -> None:
+    import datetime as dt
+
+    from protege.prompts.hints import mark_candidates
+
+    as_of = dt.date(2025, 3, 17)  # a Monday
+    marked = mark_candidates(
+        "The payoff is $1,234.56, due this Friday, at six and an eighth percent", as_of
+    )
+    assert "this Friday [=2025-03-21]" in marked
+    assert "six and an eighth percent [=6.125]" in marked
+    assert "$1,234.56," in marked  # a plain amount gets no hint: it already is its value
+    assert mark_candidates("nothing to read here", as_of) == "nothing to read here"
+
+
+def test_hints_only_add_to_the_text_and_name_a_candidate_ending_there(tmp_path: Path) -> None:
+    import re
+
+    from protege.evidence import find_candidates
+    from protege.prompts import LIABILITY_HINTS_PROMPT
+    from protege.prompts.hints import hint_text, mark_candidates
+
+    hint = re.compile(r" \[=([^\]]*)\]")
+    hinted = 0
+    corpus = tmp_path / "corpus.jsonl"
+    write_jsonl(corpus, (g.to_row() for g in generate(60, seed=23)))
+    for source in load_verified(corpus):
+        marked = mark_candidates(source.text, source.as_of)
+        assert hint.sub("", marked) == source.text
+        offset = 0
+        for match in hint.finditer(marked):
+            end = match.start() - offset  # where the hint sits in the original text
+            readings = {
+                hint_text(c) for c in find_candidates(source.text, source.as_of) if c.end == end
+            }
+            assert set(match.group(1).split(" | ")) <= readings
+            offset += len(match.group(0))
+            hinted += 1
+        user = render_messages(source, LIABILITY_HINTS_PROMPT)[1]["content"]
+        assert user.endswith(marked)
+    assert hinted > 60

@@ -459,3 +459,63 @@ def test_device_setting(tiny_model: Path, train_file: Path, tmp_path: Path) -> N
             resolve_device("cuda")
     with pytest.raises(ConfigError, match=r"train\.device"):
         tiny_config(tiny_model, train_file, tmp_path / "run", "train.device=gpu")
+
+
+# --- the hinted prompt and the time budget ----------------------------------------------
+
+
+def test_an_adapter_trained_with_hints_is_prompted_with_hints(
+    tiny_model: Path, train_file: Path, tmp_path: Path
+) -> None:
+    from protege.engine.hf import HFPredictor
+    from protege.prompts import LIABILITY_HINTS_PROMPT
+
+    out = tmp_path / "run"
+    events = run(
+        tiny_config(
+            tiny_model, train_file, out, "prompt=liability-extract-hints", "train.max_steps=1"
+        )
+    )
+    meta = events[-1].meta
+    assert meta["prompt"] == {
+        "id": LIABILITY_HINTS_PROMPT.id,
+        "version": LIABILITY_HINTS_PROMPT.version,
+    }
+    predictor = HFPredictor(str(out), max_new_tokens=4, constrain=False)
+    assert predictor.settings["prompt"] == LIABILITY_HINTS_PROMPT.id
+    hinted = [s for s in load_sources(train_file) if "[=" in predictor.prompt(s)]
+    assert hinted, "no generated source got a single hint"
+    # an adapter whose meta names a prompt this protege lacks is refused, not misprompted
+    meta["prompt"]["id"] = "gone"
+    (out / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(Exception, match="trained with prompt 'gone'"):
+        HFPredictor(str(out), max_new_tokens=4, constrain=False)
+
+
+def test_a_dataset_directory_with_the_hinted_prompt_is_refused(tmp_path: Path) -> None:
+    dataset = tmp_path / "ds"
+    write_jsonl(dataset / "rows.jsonl", [{"messages": []}])
+    with pytest.raises(ConfigError, match="needs a contract JSONL"):
+        load_config(
+            ROOT / "configs/liability/tiny-random_lora.yaml",
+            [f"data.train={dataset}", "prompt=liability-extract-hints"],
+        )
+
+
+def test_the_budget_shrinks_the_plan_to_what_fits() -> None:
+    from protege.train.loop import fit_to_budget
+
+    assert fit_to_budget(step=2, planned=100, elapsed_s=20.0, budget_s=300.0) == 30
+    assert fit_to_budget(step=2, planned=10, elapsed_s=20.0, budget_s=300.0) == 10  # never more
+    assert fit_to_budget(step=5, planned=100, elapsed_s=400.0, budget_s=300.0) == 5  # spent
+
+
+def test_a_spent_budget_ends_the_run_with_a_saved_adapter(
+    tiny_model: Path, train_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    # a budget far below one step's time: the first step is also the last
+    events = run(tiny_config(tiny_model, train_file, out, "train.max_minutes=0.00001"))
+    assert [e.step for e in events if e.kind == "step"] == [1]
+    assert events[-1].kind == "done" and events[-1].meta["config"]["train"]["max_minutes"]
+    assert (out / "adapter_config.json").is_file()

@@ -27,7 +27,7 @@ from protege.engine.predictor import Prediction, is_adapter_dir
 from protege.errors import ModelNotFoundError, UsageError
 from protege.evidence import find_candidates
 from protege.models.loading import format_chat, load_model, load_tokenizer
-from protege.prompts import render_messages
+from protege.prompts import BUILTIN_PROMPTS, LIABILITY_PROMPT, PromptTemplate, render_messages
 
 if TYPE_CHECKING:
     import torch
@@ -64,6 +64,18 @@ class JsonObjectEnd:
                 self.depth -= 1
                 self.done = self.depth == 0
         return self.done
+
+
+def _trained_prompt(adapter: Path, meta: dict[str, Any]) -> PromptTemplate:
+    """The built-in template an adapter was trained with (its meta.json's ``prompt.id``; the
+    plain prompt for adapters that name none)."""
+    prompt_id = (meta.get("prompt") or {}).get("id", LIABILITY_PROMPT.id)
+    if prompt_id not in BUILTIN_PROMPTS:
+        raise ModelNotFoundError(
+            f"{adapter} was trained with prompt {prompt_id!r}, which this protege does not have "
+            f"(built-in: {', '.join(BUILTIN_PROMPTS)})"
+        )
+    return BUILTIN_PROMPTS[prompt_id]
 
 
 def cut_after_object(text: str) -> str:
@@ -107,11 +119,13 @@ class HFPredictor:
                 )
             meta = json.loads(meta_file.read_text())
             base_ref = meta.get("base_model") or meta.get("base_model_path")
+            self.template = _trained_prompt(path, meta)
             self.tokenizer = load_tokenizer(base_ref)
             self.model = self._merged(load_model(base_ref), path)
         else:
             self.tokenizer = load_tokenizer(spec)
             self.model = load_model(spec)
+            self.template = LIABILITY_PROMPT
         self.device = resolve_device(device)
         self.model.to(self.device)
         self.model.eval()
@@ -140,6 +154,7 @@ class HFPredictor:
         return {
             "grammar": self.grammar is not None,
             "grounding": self.grounding,
+            "prompt": self.template.id,
             "max_new_tokens": self.max_new_tokens,
         }
 
@@ -169,7 +184,7 @@ class HFPredictor:
 
     def prompt(self, source: Source) -> str:
         """The exact prompt text for one source."""
-        return format_chat(self.tokenizer, render_messages(source))
+        return format_chat(self.tokenizer, render_messages(source, self.template))
 
     def predict(self, sources: Sequence[Source], batch_size: int = 1) -> Iterator[Prediction]:
         """Yield one prediction per source, running ``batch_size`` sources together."""

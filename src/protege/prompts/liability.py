@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 
 from protege.contract.record import RECORD_KEYS, LiabilityRecord, Source
+from protege.prompts.hints import mark_candidates
 from protege.prompts.version import content_version
 
 Message = dict[str, str]
@@ -34,7 +35,9 @@ class PromptTemplate:
 
     id: str
     system: str
-    user: str  # str.format template over {kind}, {as_of}, {text}
+    # str.format template over {kind}, {as_of}, {text}, and {marked_text}: the text with
+    # candidate hints inlined (protege.prompts.hints), computed only when the template uses it
+    user: str
 
     @property
     def text(self) -> str:
@@ -70,10 +73,28 @@ LIABILITY_PROMPT = PromptTemplate(
 )
 
 
+# The same instructions over the hinted text: one more sentence says what a hint is (~20
+# tokens); the hints themselves add ~10 % to a mean generated source (docs/results/hints-cpu-*).
+LIABILITY_HINTS_PROMPT = PromptTemplate(
+    id="liability-extract-hints",
+    system=LIABILITY_PROMPT.system
+    + " [=...] after words gives the value they read as; copy values from the text.",
+    user="Source kind: {kind}\nAs of: {as_of}\n\n{marked_text}",
+)
+
+BUILTIN_PROMPTS: dict[str, PromptTemplate] = {
+    p.id: p for p in (LIABILITY_PROMPT, LIABILITY_HINTS_PROMPT)
+}
+
+
 def render_messages(source: Source, prompt: PromptTemplate = LIABILITY_PROMPT) -> list[Message]:
     """The chat messages for one source."""
+    marked = mark_candidates(source.text, source.as_of) if "{marked_text}" in prompt.user else ""
     user = prompt.user.format(
-        kind=source.kind.value, as_of=source.as_of.isoformat(), text=source.text
+        kind=source.kind.value,
+        as_of=source.as_of.isoformat(),
+        text=source.text,
+        marked_text=marked,
     )
     return [{"role": "system", "content": prompt.system}, {"role": "user", "content": user}]
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from protege.errors import InputFileError, UsageError
 from protege.home import protege_home
-from protege.prompts.liability import LIABILITY_PROMPT, PromptTemplate
+from protege.prompts.liability import BUILTIN_PROMPTS, PromptTemplate
 from protege.prompts.version import content_version
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-BUILTIN: tuple[PromptTemplate, ...] = (LIABILITY_PROMPT,)
+BUILTIN: tuple[PromptTemplate, ...] = tuple(BUILTIN_PROMPTS.values())
 BUILTIN_ADDED = "built-in"  # the ``added`` of a built-in template: before any added one
 
 

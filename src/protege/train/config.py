@@ -52,6 +52,10 @@ class LoopConfig(StrictModel):
 
     epochs: float = Field(1.0, gt=0)
     max_steps: int | None = Field(None, ge=1)  # optimizer steps; overrides epochs when set
+    # A wall-time budget for the optimizer steps (validation and checkpoints included). After
+    # each step the planned steps shrink to what the mean step time says still fits, so the
+    # cosine schedule ends inside the budget instead of being cut off at a high learning rate.
+    max_minutes: float | None = Field(None, gt=0)
     batch_size: int = Field(4, ge=1)
     grad_accum: int = Field(4, ge=1)
     # fp32 weights, bf16 matmuls. "auto": on where the CPU has native bf16 (AMX, AVX512-BF16),
@@ -77,7 +81,9 @@ class TrainConfig(StrictModel):
     lora: LoraSettings = Field(default_factory=LoraSettings)
     optim: OptimConfig = Field(default_factory=OptimConfig)
     train: LoopConfig = Field(default_factory=LoopConfig)
-    prompt: Literal["liability-extract"] = "liability-extract"
+    # the built-in template the examples are rendered with (protege.prompts.BUILTIN_PROMPTS);
+    # "liability-extract-hints" inlines the recognizers' readings into the source text
+    prompt: Literal["liability-extract", "liability-extract-hints"] = "liability-extract"
 
 
 def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
@@ -154,6 +160,11 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
             if not (path.is_file() or (path / "rows.jsonl").is_file()):
                 problems.append(
                     f"data.{name}: {path} is neither a JSONL file nor a dataset directory"
+                )
+            elif path.is_dir() and data.get("prompt", "liability-extract") != "liability-extract":
+                problems.append(
+                    f"data.{name}: a dataset directory holds messages rendered with the "
+                    f"plain prompt; prompt {data.get('prompt')!r} needs a contract JSONL file"
                 )
     lora = data.get("lora")
     targets = lora.get("target_modules") if isinstance(lora, dict) else None

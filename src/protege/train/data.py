@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from protege.contract.io import load_verified, read_jsonl
 from protege.errors import JsonlError
 from protege.models.loading import answer_suffix, format_chat
-from protege.prompts import render_messages, target_text
+from protege.prompts import LIABILITY_PROMPT, PromptTemplate, render_messages, target_text
 
 if TYPE_CHECKING:
     import torch
@@ -48,12 +48,13 @@ class TokenizedExample:
     truncated: bool
 
 
-def load_examples(path: Path) -> list[ChatExample]:
-    """Examples from a contract JSONL file or a dataset directory."""
+def load_examples(path: Path, prompt: PromptTemplate = LIABILITY_PROMPT) -> list[ChatExample]:
+    """Examples from a contract JSONL file (rendered with ``prompt``) or a dataset directory
+    (whose rows hold their rendered messages)."""
     if path.is_dir():
         return _from_dataset(path / "rows.jsonl")
     return [
-        ChatExample(row.id, render_messages(row), target_text(row.expected))
+        ChatExample(row.id, render_messages(row, prompt), target_text(row.expected))
         for row in load_verified(path)
     ]
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from protege.datasets.split import unit_hash
 from protege.models.device import autocast, native_bf16, resolve_device
-from protege.prompts import LIABILITY_PROMPT
+from protege.prompts import BUILTIN_PROMPTS
 from protege.provenance import git_commit, library_versions, machine, peak_rss_mb
 from protege.train.checkpoint import load_checkpoint, save_checkpoint
 from protege.train.config import TrainConfig
@@ -108,6 +108,15 @@ def lr_at(step: int, total: int, warmup: int, min_ratio: float) -> float:
     return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
+def fit_to_budget(step: int, planned: int, elapsed_s: float, budget_s: float) -> int:
+    """The planned steps that still fit ``budget_s`` at the mean step time so far: never more
+    than ``planned``, never fewer than ``step`` (the step just taken is the last one when the
+    budget is spent)."""
+    per_step = elapsed_s / step
+    fits = int(budget_s / per_step) if per_step > 0 else planned
+    return max(step, min(planned, fits))
+
+
 def _split_validation(config: TrainConfig, examples: list[Any]) -> tuple[list[Any], list[Any]]:
     if config.data.val is not None:
         return examples, load_examples(config.data.val)
@@ -155,7 +164,7 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
         torch.set_num_threads(config.train.threads)
     tokenizer = load_tokenizer(config.model)
     pad_id = int(tokenizer.pad_token_id)
-    examples = load_examples(config.data.train)[: config.data.limit]
+    examples = load_examples(config.data.train, BUILTIN_PROMPTS[config.prompt])[: config.data.limit]
     train_rows, val_rows = _split_validation(config, examples)
     train_set = [tokenize(ex, tokenizer, config.data.max_seq_len) for ex in train_rows]
     val_set = [tokenize(ex, tokenizer, config.data.max_seq_len) for ex in val_rows]
@@ -189,9 +198,10 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
     total_steps = loop.max_steps or max(
         1, math.ceil(micro_per_epoch * loop.epochs / loop.grad_accum)
     )
+    plan = {"total": total_steps}  # the budget (fit_to_budget) may shrink it while training
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer,
-        lambda s: lr_at(s, total_steps, config.optim.warmup_steps, config.optim.min_lr_ratio),
+        lambda s: lr_at(s, plan["total"], config.optim.warmup_steps, config.optim.min_lr_ratio),
     )
     output = Path(config.output_dir)
     history: dict[str, Any] = {"losses": [], "val_losses": [], "tokens": 0, "seconds": 0.0}
@@ -224,6 +234,10 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
         optimizer.zero_grad(set_to_none=True)
         step += 1
         now = time.perf_counter()
+        if loop.max_minutes is not None:
+            trained_s = history["seconds"] + now - started
+            plan["total"] = fit_to_budget(step, plan["total"], trained_s, loop.max_minutes * 60)
+            total_steps = plan["total"]
         tps = window_tokens / max(now - window_start, 1e-9)
         history["losses"].append([step, round(step_loss, 5)])
         yield TrainEvent(
@@ -274,7 +288,7 @@ def _meta(
         "base_model_path": str(resolve(config.model)),
         "base_model_registry": config.model in BASE_MODELS,
         "config": config.model_dump(mode="json"),
-        "prompt": {"id": LIABILITY_PROMPT.id, "version": LIABILITY_PROMPT.version},
+        "prompt": {"id": config.prompt, "version": BUILTIN_PROMPTS[config.prompt].version},
         "data": {
             "train_path": str(config.data.train),
             "dataset_content_hash": _dataset_hash(config.data.train),
