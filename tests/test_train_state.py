@@ -20,7 +20,7 @@ from protege.train.checkpoint import (  # noqa: E402
     load_checkpoint,
     save_checkpoint,
 )
-from protege.train.loop import _split_validation  # noqa: E402
+from protege.train.loop import split_validation  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY_CONFIG = ROOT / "configs/liability/tiny-random_lora.yaml"
@@ -36,19 +36,19 @@ def test_the_validation_split_depends_only_on_each_id(tmp_path: Path) -> None:
     data.write_text("")
     config = load_config(TINY_CONFIG, [f"data.train={data}", "data.val_fraction=0.3"])
     examples = [Example(f"s1-{i:06d}") for i in range(400)]
-    _, held = _split_validation(config, examples)
+    _, held = split_validation(config, examples)
     held_ids = {ex.id for ex in held}
     assert 80 < len(held_ids) < 160  # ~30 % of 400
     shuffled = examples[:]
     random.Random(5).shuffle(shuffled)
-    assert {ex.id for ex in _split_validation(config, shuffled)[1]} == held_ids
+    assert {ex.id for ex in split_validation(config, shuffled)[1]} == held_ids
     longer = [Example(f"s9-{i:06d}") for i in range(50)] + examples
-    assert {ex.id for ex in _split_validation(config, longer)[1]} >= held_ids
+    assert {ex.id for ex in split_validation(config, longer)[1]} >= held_ids
     other_seed = load_config(
         TINY_CONFIG,
         [f"data.train={data}", "data.val_fraction=0.3", "train.seed=2"],
     )
-    assert {ex.id for ex in _split_validation(other_seed, examples)[1]} != held_ids
+    assert {ex.id for ex in split_validation(other_seed, examples)[1]} != held_ids
 
 
 @pytest.fixture()

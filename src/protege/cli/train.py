@@ -79,6 +79,7 @@ LOG_EVERY = 5  # steps between progress lines when the output is not a terminal
 def run(cfg: TrainConfig, resume: bool) -> None:
     """Train with a progress bar showing loss, tokens/s and ETA."""
     from protege.train.loop import train
+    from protege.train.scorer import train_scorer
 
     columns = (
         TextColumn("{task.description}"),
@@ -88,27 +89,45 @@ def run(cfg: TrainConfig, resume: bool) -> None:
     )
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("loading model and data", total=None)
-        for event in train(cfg, resume=resume):
-            if event.kind == "start":
+        if cfg.student == "scorer" and resume:
+            raise UsageError("--resume is for LoRA runs; a scorer re-reads its feature cache")
+        events = train_scorer(cfg) if cfg.student == "scorer" else train(cfg, resume=resume)
+        for event in events:
+            if event.kind == "features":
+                progress.update(
+                    task,
+                    total=event.total_steps,
+                    completed=event.step,
+                    description="reading sources with the frozen model",
+                )
+            elif event.kind == "start":
                 progress.update(task, total=event.total_steps, completed=event.step)
                 progress.console.print(event.message)
             elif event.kind == "step":
+                speed = f"  {event.tokens_per_s:.0f} tok/s" if event.tokens_per_s else ""
                 progress.update(
                     task,
                     completed=event.step,
-                    description=f"loss {event.loss:.4f}  lr {event.lr:.2e}  {event.tokens_per_s:.0f} tok/s",
+                    description=f"loss {event.loss:.4f}  lr {event.lr:.2e}{speed}",
                 )
                 if not progress.console.is_terminal and event.step % LOG_EVERY == 0:
                     # no live bar in a log file: a plain line now and then instead
                     progress.console.print(
                         f"step {event.step}/{event.total_steps}: loss {event.loss:.4f}, "
-                        f"lr {event.lr:.2e}, {event.tokens_per_s:.0f} tok/s, "
-                        f"{event.elapsed_s / 60:.1f} min"
+                        f"lr {event.lr:.2e},{speed} {event.elapsed_s / 60:.1f} min"
                     )
             elif event.kind == "eval":
-                progress.console.print(f"step {event.step}: val loss {event.val_loss:.4f}")
+                what = event.message or "val loss"
+                progress.console.print(f"step {event.step}: {what} {event.val_loss:.4f}")
             elif event.kind == "checkpoint":
                 progress.console.print(f"step {event.step}: checkpoint saved to {event.message}")
+            elif event.kind == "done" and event.meta.get("kind") == "scorer":
+                metrics = event.meta["metrics"]
+                progress.console.print(
+                    f"scorer written to {event.message} (best epoch {metrics['best_epoch']}, "
+                    f"val record error {metrics['best_val_record_error']}, "
+                    f"threshold {event.meta['threshold']:.3f}, {metrics['train_seconds']:.0f} s)"
+                )
             elif event.kind == "done":
                 metrics = event.meta.get("metrics", {})
                 progress.console.print(

@@ -27,6 +27,8 @@ class Prediction:
     cpu_s: float  # process CPU seconds spent on this request (its share of its batch)
     # key -> [start, end) of the source span each non-null value came from, when known
     evidence: dict[str, list[int]] | None = None
+    # key -> the model's probability of its answer, when the predictor has one (the scorer)
+    confidence: dict[str, float] | None = None
 
     def to_row(self) -> dict[str, Any]:
         """The predictions-JSONL row (with ``evidence`` when the predictor gives it)."""
@@ -40,6 +42,8 @@ class Prediction:
         }
         if self.evidence is not None:
             row["evidence"] = self.evidence
+        if self.confidence is not None:
+            row["confidence"] = self.confidence
         return row
 
 

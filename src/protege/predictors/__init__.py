@@ -5,7 +5,9 @@ names. ``evaluate`` and the CLI load every model through ``load_predictor``.
 - a registry name (``gemma-3-270m``) or a local Hugging Face directory: the base model,
   prompted zero-shot, in the in-process engine;
 - an adapter directory (``adapter_config.json`` + ``meta.json``): the base model it was trained
-  from with the LoRA adapter merged in.
+  from with the LoRA adapter merged in;
+- a scorer directory (``heads.pt`` + ``meta.json`` of kind ``scorer``): the candidate scorer
+  (``protege.engine.scorer``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ def load_predictor(spec: str, max_new_tokens: int = 256, grounding: bool = True)
     values are restricted to those the source states (``protege.engine.grounding``)."""
     if spec == RegexPredictor.name:
         return RegexPredictor()
+    from pathlib import Path
+
+    from protege.engine.scorer_predictor import ScorerPredictor, is_scorer_dir
+
+    if is_scorer_dir(Path(spec).expanduser()):
+        return ScorerPredictor(spec)  # grounded by construction: grounding has nothing to add
     from protege.engine.hf import HFPredictor  # torch and transformers load only when needed
 
     return HFPredictor(spec, max_new_tokens=max_new_tokens, grounding=grounding)

@@ -11,6 +11,7 @@ zero-shot model can try.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from protege.contract.record import RECORD_KEYS, LiabilityRecord, Source
@@ -97,6 +98,17 @@ def render_messages(source: Source, prompt: PromptTemplate = LIABILITY_PROMPT) -
         marked_text=marked,
     )
     return [{"role": "system", "content": prompt.system}, {"role": "user", "content": user}]
+
+
+def read_back(prompt: PromptTemplate, user: str) -> dict[str, str] | None:
+    """The fields (kind, as_of, text, ...) of a user turn rendered with ``prompt``; None when
+    the turn was not rendered with it."""
+    pattern = re.escape(prompt.user)
+    for name in ("kind", "as_of", "text", "marked_text"):
+        greedy = "(?s:.*)" if name.endswith("text") else "[^\\n]*"
+        pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>{greedy})")
+    match = re.fullmatch(pattern, user)
+    return match.groupdict() if match else None
 
 
 def target_text(record: LiabilityRecord) -> str:

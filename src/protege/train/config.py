@@ -3,15 +3,16 @@ overrides (dotted paths, YAML-typed values). ``load_config`` reports every probl
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import Field, ValidationError
 
-from protege.errors import ConfigError
+from protege.errors import ConfigError, ProtegeError
 from protege.models.device import DEVICE_PATTERN
-from protege.models.registry import BASE_MODELS
+from protege.models.registry import BASE_MODELS, resolve
 from protege.validation import StrictModel, problems_of
 
 # LoRA on every linear layer of a Gemma/Llama-style block: attention and MLP projections.
@@ -72,6 +73,24 @@ class LoopConfig(StrictModel):
     device: str = Field("auto", pattern=DEVICE_PATTERN)
 
 
+class ScorerSettings(StrictModel):
+    """The scorer student (``student: scorer``): which hidden states, and how the heads fit."""
+
+    # 1-based decoder layers read for each candidate; the model runs only up to the deepest
+    layers: list[int] = Field(default_factory=lambda: [6, 12], min_length=1)
+    window: int = Field(8, ge=0)  # context tokens each side of a candidate's span
+    max_tokens: int = Field(2048, ge=32)  # sources are cut here (Gemma's transcripts: ~1,400)
+    batch_sources: int = Field(4, ge=1)  # sources read together in one forward pass
+    hidden: int = Field(256, ge=0)  # the heads' hidden width; 0: linear heads
+    dropout: float = Field(0.1, ge=0, lt=1)
+    epochs: int = Field(30, ge=1)  # passes over the cached features; the best val epoch is kept
+    batch_size: int = Field(16, ge=1)  # sources per optimizer step
+    lr: float = Field(1e-3, gt=0)
+    weight_decay: float = Field(0.01, ge=0)
+    # the calibrated threshold is the lowest at which val records clearing it are this right
+    calibrate_accuracy: float = Field(0.97, gt=0, le=1)
+
+
 class TrainConfig(StrictModel):
     """A whole training run."""
 
@@ -84,6 +103,10 @@ class TrainConfig(StrictModel):
     # the built-in template the examples are rendered with (protege.prompts.BUILTIN_PROMPTS);
     # "liability-extract-hints" inlines the recognizers' readings into the source text
     prompt: Literal["liability-extract", "liability-extract-hints"] = "liability-extract"
+    # sft: LoRA fine-tuning of the generator (lora, optim, train); scorer: the candidate
+    # scorer (engine/scorer.py), whose heads train on frozen features (scorer, train.seed)
+    student: Literal["sft", "scorer"] = "sft"
+    scorer: ScorerSettings = Field(default_factory=ScorerSettings)
 
 
 def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
@@ -166,6 +189,7 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
                     f"data.{name}: a dataset directory holds messages rendered with the "
                     f"plain prompt; prompt {data.get('prompt')!r} needs a contract JSONL file"
                 )
+    problems += _scorer_layer_problems(data, model if isinstance(model, str) else None)
     lora = data.get("lora")
     targets = lora.get("target_modules") if isinstance(lora, dict) else None
     if isinstance(targets, list):
@@ -175,3 +199,25 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
                 f"lora.target_modules: unknown modules {unknown}; choose from {ALL_LINEAR}"
             )
     return problems
+
+
+def _scorer_layer_problems(data: dict[str, Any], model: str | None) -> list[str]:
+    """A scorer's layers must exist in its model (read from the model's config.json, when the
+    model is there to read)."""
+    section = data.get("scorer")
+    layers = section.get("layers") if isinstance(section, dict) else None
+    if data.get("student") != "scorer" or model is None or not isinstance(layers, list):
+        return []
+    try:
+        config = json.loads((resolve(model) / "config.json").read_text())
+    except (OSError, ValueError, ProtegeError):
+        return []  # an unpulled or unknown model is reported on its own
+    count = config.get("num_hidden_layers") or config.get("text_config", {}).get(
+        "num_hidden_layers"
+    )
+    bad = [
+        layer for layer in layers if not isinstance(layer, int) or not 1 <= layer <= (count or 0)
+    ]
+    if count and bad:
+        return [f"scorer.layers: {bad} are not layers of {model} (it has layers 1..{count})"]
+    return []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -117,9 +117,13 @@ def fit_to_budget(step: int, planned: int, elapsed_s: float, budget_s: float) ->
     return max(step, min(planned, fits))
 
 
-def _split_validation(config: TrainConfig, examples: list[Any]) -> tuple[list[Any], list[Any]]:
+def split_validation(
+    config: TrainConfig, examples: list[Any], load_val: Callable[[Path], list[Any]] | None = None
+) -> tuple[list[Any], list[Any]]:
+    """(train, validation): ``data.val`` read with ``load_val`` (default: chat examples) when
+    given, else the ``data.val_fraction`` of ``examples`` held out by a hash of each id."""
     if config.data.val is not None:
-        return examples, load_examples(config.data.val)
+        return examples, (load_val or load_examples)(config.data.val)
     if config.data.val_fraction == 0:
         return examples, []
     # By the stable hash of each id (as dataset splits are): an example is held out or not
@@ -165,7 +169,7 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
     tokenizer = load_tokenizer(config.model)
     pad_id = int(tokenizer.pad_token_id)
     examples = load_examples(config.data.train, BUILTIN_PROMPTS[config.prompt])[: config.data.limit]
-    train_rows, val_rows = _split_validation(config, examples)
+    train_rows, val_rows = split_validation(config, examples)
     train_set = [tokenize(ex, tokenizer, config.data.max_seq_len) for ex in train_rows]
     val_set = [tokenize(ex, tokenizer, config.data.max_seq_len) for ex in val_rows]
     model = get_peft_model(

@@ -1,0 +1,130 @@
+"""The scorer student: it chooses each key's value among the source's candidates, or null.
+
+For every key with a value type (``protege.evidence.KEY_TYPES``) the heads score each
+candidate of that type (``engine/features.py``) and a null option read from the document
+vector; a softmax over those is the key's distribution, and candidates with the same value pool
+their probability. ``liability_type`` is a six-way head (five types and null) on the document vector. The answer is
+the most probable value of each key, with the span of its best candidate as evidence and its
+probability as the key's confidence. No token is decoded, so a value is always one the source
+states (grounded by construction) and a key with no candidate is null.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from protege.contract.normalize import normalize_value
+from protege.contract.record import LIABILITY_TYPES, RECORD_KEYS
+from protege.evidence import KEY_TYPES
+from protege.evidence.types import json_value
+
+if TYPE_CHECKING:
+    import torch
+
+    from protege.engine.features import SourceFeatures
+
+CHOICE_KEYS: tuple[str, ...] = tuple(k for k in RECORD_KEYS if k in KEY_TYPES)
+TYPE_KEY = "liability_type"
+# the type head's classes: the contract's five types, and null (a source that names none)
+TYPE_CLASSES: tuple[str | None, ...] = (*LIABILITY_TYPES, None)
+
+
+def build_heads(candidate_dim: int, doc_dim: int, hidden: int, dropout: float) -> Any:
+    """The heads: a shared trunk over candidate features with one score per key, and a trunk
+    over the document vector with one null score per key and the liability-type logits.
+    ``hidden`` 0 makes both linear (a LayerNorm, then the output layer)."""
+    import torch
+    from torch import nn
+
+    def trunk(dim: int) -> tuple[nn.Module, int]:
+        if hidden == 0:
+            return nn.LayerNorm(dim), dim
+        return (
+            nn.Sequential(
+                nn.LayerNorm(dim), nn.Linear(dim, hidden), nn.GELU(), nn.Dropout(dropout)
+            ),
+            hidden,
+        )
+
+    class Heads(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.candidates, width = trunk(candidate_dim)
+            self.key_scores = nn.Linear(width, len(CHOICE_KEYS))
+            self.document, doc_width = trunk(doc_dim)
+            self.null_scores = nn.Linear(doc_width, len(CHOICE_KEYS))
+            self.type_logits = nn.Linear(doc_width, len(TYPE_CLASSES))
+
+        def forward(
+            self, spans: torch.Tensor, doc: torch.Tensor
+        ) -> tuple[torch.Tensor, torch.Tensor]:
+            """Logits [1 + candidates, keys] (row 0: null) and the type logits [types]."""
+            document = self.document(doc[None])[0]
+            scores = (
+                self.key_scores(self.candidates(spans))
+                if len(spans)
+                else spans.new_zeros(0, len(CHOICE_KEYS))
+            )
+            return torch.cat([self.null_scores(document)[None], scores]), self.type_logits(document)
+
+    return Heads()
+
+
+def type_mask(features: SourceFeatures) -> torch.Tensor:
+    """[1 + candidates, keys]: which options each key may choose (null, and its type's)."""
+    import torch
+
+    mask = torch.zeros(1 + len(features.candidates), len(CHOICE_KEYS), dtype=torch.bool)
+    mask[0] = True
+    for row, candidate in enumerate(features.candidates, start=1):
+        for column, key in enumerate(CHOICE_KEYS):
+            mask[row, column] = KEY_TYPES[key] == candidate.type
+    return mask
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The record a scorer chose, with evidence spans and per-key confidence."""
+
+    record: dict[str, Any]
+    evidence: dict[str, list[int]]
+    confidence: dict[str, float]
+
+    @property
+    def output(self) -> str:
+        """The record as compact JSON, keys in contract order."""
+        return json.dumps({k: self.record.get(k) for k in RECORD_KEYS}, separators=(",", ":"))
+
+
+def choose(logits: torch.Tensor, type_logits: torch.Tensor, features: SourceFeatures) -> Choice:
+    """Each key's most probable value (pooled over candidates of equal value), or null."""
+    import torch
+
+    probs = torch.softmax(logits.masked_fill(~type_mask(features), float("-inf")), dim=0)
+    type_probs = torch.softmax(type_logits, dim=0)
+    best_type = int(type_probs.argmax())
+    record: dict[str, Any] = {TYPE_KEY: TYPE_CLASSES[best_type]}
+    confidence = {TYPE_KEY: float(type_probs[best_type])}
+    evidence: dict[str, list[int]] = {}
+    for column, key in enumerate(CHOICE_KEYS):
+        pooled: dict[Any, float] = {None: float(probs[0, column])}
+        best_row: dict[Any, int] = {}
+        for row, candidate in enumerate(features.candidates, start=1):
+            p = float(probs[row, column])
+            if candidate.type != KEY_TYPES[key]:
+                continue
+            value = normalize_value(key, candidate.value)
+            pooled[value] = pooled.get(value, 0.0) + p
+            if value not in best_row or p > float(probs[best_row[value], column]):
+                best_row[value] = row
+        value = max(pooled, key=lambda v: pooled[v])
+        confidence[key] = pooled[value]
+        if value is None:
+            record[key] = None
+            continue
+        candidate = features.candidates[best_row[value] - 1]
+        record[key] = json_value(candidate.value)
+        evidence[key] = [candidate.start, candidate.end]
+    return Choice(record, evidence, confidence)

@@ -1,0 +1,181 @@
+"""The scorer student on the tiny random model: it trains end to end from a contract JSONL
+and from a dataset directory, answers through the predictor interface with valid evidence,
+gives a key with no candidate null, and reports bad configuration all at once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from protege.contract import load_sources, load_verified, parse_output, write_jsonl  # noqa: E402
+from protege.corpus import generate  # noqa: E402
+from protege.errors import ConfigError  # noqa: E402
+from protege.evidence import KEY_TYPES, read_span  # noqa: E402
+from protege.models.tiny import build_tiny  # noqa: E402
+from protege.train import load_config  # noqa: E402
+from protege.train.scorer import calibrate, train_scorer  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "configs/liability/tiny-random_lora.yaml"
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny(tmp_path_factory.mktemp("models") / "tiny-random")
+
+
+@pytest.fixture(scope="module")
+def train_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("data") / "train.jsonl"
+    write_jsonl(path, (g.to_row() for g in generate(40, seed=13)))
+    return path
+
+
+def scorer_config(tiny_model: Path, data: Path, out: Path, *extra: str) -> Any:
+    return load_config(
+        CONFIG,
+        [
+            f"model={tiny_model}",
+            f"data.train={data}",
+            f"output_dir={out}",
+            "student=scorer",
+            "scorer.layers=[1,2]",
+            "scorer.epochs=3",
+            "data.val_fraction=0.2",
+            *extra,
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_model: Path, train_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    out = tmp_path_factory.mktemp("runs") / "scorer"
+    events = list(train_scorer(scorer_config(tiny_model, train_file, out)))
+    return out, events
+
+
+def test_the_scorer_trains_end_to_end_and_records_its_lineage(trained: Any) -> None:
+    out, events = trained
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "features" and kinds[-1] == "done"
+    assert kinds.count("step") == 3 and kinds.count("eval") == 3
+    losses = [e.loss for e in events if e.kind == "step"]
+    assert losses[-1] < losses[0]  # the heads fit their cached features
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["kind"] == "scorer" and meta["features"]["layers"] == [1, 2]
+    assert meta["data"]["train_sources"] + meta["data"]["val_sources"] == 40
+    assert 0.0 <= meta["threshold"] <= 1.0 and meta["git_commit"]
+    assert Path(meta["data"]["feature_cache"]).is_file()
+
+
+def test_a_second_run_reads_the_feature_cache(
+    trained: Any, tiny_model: Path, train_file: Path
+) -> None:
+    out, first = trained
+    again = list(train_scorer(scorer_config(tiny_model, train_file, out)))
+    reads = [e for e in again if e.kind == "features"]
+    assert len(reads) == 1 and reads[0].step == 40  # one event: loaded, not read in batches
+    assert [e.loss for e in again if e.kind == "step"] == [
+        e.loss for e in first if e.kind == "step"
+    ]
+
+
+def test_scorer_predictions_are_grounded_records(trained: Any, train_file: Path) -> None:
+    from protege.predictors import load_predictor
+
+    out, _ = trained
+    predictor = load_predictor(str(out))
+    sources = {s.id: s for s in load_sources(train_file)[:8]}
+    predictions = list(predictor.predict(list(sources.values()), batch_size=3))
+    assert [p.id for p in predictions] == list(sources)
+    for prediction in predictions:
+        source = sources[prediction.id]
+        parsed = parse_output(prediction.output)
+        assert parsed.valid, parsed.error
+        record = json.loads(prediction.output)
+        assert prediction.confidence is not None and set(prediction.confidence) >= set(KEY_TYPES)
+        assert all(0.0 <= p <= 1.0 for p in prediction.confidence.values())
+        evidence = prediction.evidence or {}
+        for key, value_type in KEY_TYPES.items():
+            if record[key] is None:
+                assert key not in evidence
+                continue
+            start, end = evidence[key]
+            read = read_span(source.text[start:end], value_type, source.as_of)
+            assert any(parsed.record and _same(key, c.value, record[key]) for c in read)
+
+
+def _same(key: str, a: Any, b: Any) -> bool:
+    from protege.contract.normalize import normalize_value
+
+    return normalize_value(key, a) == normalize_value(key, b)
+
+
+def test_a_key_with_no_candidate_is_null(trained: Any, tmp_path: Path) -> None:
+    from protege.predictors import load_predictor
+
+    out, _ = trained
+    row = next(g.to_row() for g in generate(1, seed=3))
+    row["id"], row["text"] = "no-values", "Thanks for calling, we will write back soon."
+    path = tmp_path / "plain.jsonl"
+    write_jsonl(path, [row])
+    (prediction,) = load_predictor(str(out)).predict(load_sources(path))
+    record = json.loads(prediction.output)
+    assert all(record[key] is None for key in KEY_TYPES)
+    assert prediction.evidence == {}
+
+
+def test_the_scorer_trains_from_a_dataset_directory(
+    tiny_model: Path, train_file: Path, tmp_path: Path
+) -> None:
+    from protege.train.data import load_examples
+
+    rows = [
+        {
+            "messages": [*ex.messages, {"role": "assistant", "content": ex.target}],
+            "metadata": {"id": ex.id},
+        }
+        for ex in load_examples(train_file)[:12]
+    ]
+    dataset = tmp_path / "ds"
+    write_jsonl(dataset / "rows.jsonl", rows)
+    events = list(train_scorer(scorer_config(tiny_model, dataset, tmp_path / "run")))
+    meta = events[-1].meta
+    assert meta["data"]["train_sources"] + meta["data"]["val_sources"] == 12
+    expected = {s.id: s.expected for s in load_verified(train_file)[:12]}
+    from protege.train.scorer import training_sources
+
+    assert {s.id: s.expected for s in training_sources(dataset)} == expected
+
+
+def test_bad_scorer_configuration_is_reported_all_at_once(
+    tiny_model: Path, train_file: Path
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(
+            CONFIG,
+            [
+                f"model={tiny_model}",
+                f"data.train={train_file}",
+                "student=scorer",
+                "scorer.layers=[1,9]",
+                "scorer.window=-1",
+                "scorer.epochs=0",
+            ],
+        )
+    text = str(caught.value)
+    assert "scorer.layers: [9] are not layers" in text
+    assert "scorer.window" in text and "scorer.epochs" in text
+
+
+def test_calibration_picks_the_lowest_threshold_that_is_right_enough() -> None:
+    rows = [(True, 0.99), (True, 0.95), (False, 0.9), (True, 0.8), (False, 0.5)]
+    assert calibrate(rows, 1.0) == (0.95, 1.0, 0.4)
+    threshold, accuracy, coverage = calibrate(rows, 0.75)
+    assert (threshold, accuracy, coverage) == (0.8, 0.75, 0.8)
+    assert calibrate([(False, 0.9)], 0.97) == (1.0, 1.0, 0.0)  # nothing is right enough
