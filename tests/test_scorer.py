@@ -179,3 +179,22 @@ def test_calibration_picks_the_lowest_threshold_that_is_right_enough() -> None:
     threshold, accuracy, coverage = calibrate(rows, 0.75)
     assert (threshold, accuracy, coverage) == (0.8, 0.75, 0.8)
     assert calibrate([(False, 0.9)], 0.97) == (1.0, 1.0, 0.0)  # nothing is right enough
+
+
+def test_a_source_reads_the_same_alone_and_in_a_padded_batch(
+    tiny_model: Path, train_file: Path
+) -> None:
+    from protege.engine.features import FeatureSpec, Featurizer
+    from protege.models.loading import load_model, load_tokenizer
+
+    featurizer = Featurizer(
+        load_model(tiny_model), load_tokenizer(tiny_model), FeatureSpec((1, 2), 4, 4096)
+    )
+    sources = sorted(load_sources(train_file)[:6], key=lambda s: len(s.text))
+    short, long = sources[0], sources[-1]
+    assert len(short.text) < len(long.text)
+    (alone,) = featurizer.read([short])
+    batched, _ = featurizer.read([short, long])
+    assert alone.candidates == batched.candidates and alone.tokens == batched.tokens
+    assert torch.allclose(alone.spans, batched.spans, atol=1e-3)  # fp32 prefix sums
+    assert torch.allclose(alone.doc, batched.doc, atol=1e-3)

@@ -30,7 +30,8 @@ def predict_command(
 
     "evidence" maps each non-null value to the [start, end) span of the first candidate of the
     source that equals it. With --grounding on, every value is one the source states (a key
-    with none is null).
+    with none is null). A scorer (protege train student=scorer) is grounded by construction
+    and adds "confidence": each key's probability.
 
     Example: protege predict --model runs/liability --input test.jsonl --output pred.jsonl --batch-size 8
     """

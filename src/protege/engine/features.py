@@ -91,6 +91,7 @@ class Featurizer:
         decoder.layers = decoder.layers[: max(spec.layers)]  # the rest would only cost time
         self.decoder = decoder.eval()
         self.tokenizer = tokenizer
+        tokenizer.padding_side = "right"  # row r's tokens are then positions [0, n) of the batch
         self.spec = spec
         self.hidden = int(model.config.hidden_size)
         self._outputs: dict[int, Any] = {}

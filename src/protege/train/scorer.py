@@ -125,6 +125,23 @@ def example_loss(heads: Any, example: Example) -> torch.Tensor:
     return key_loss + F.cross_entropy(type_logits[None], torch.tensor([example.type_index]))
 
 
+def train_epoch(
+    heads: Any, optimizer: Any, train_set: Sequence[Example], batch_size: int, rng: random.Random
+) -> float:
+    """One pass over ``train_set`` in a shuffled order; the mean loss per source."""
+    order = list(range(len(train_set)))
+    rng.shuffle(order)
+    total = 0.0
+    for at in range(0, len(order), batch_size):
+        chunk = order[at : at + batch_size]
+        loss = sum(example_loss(heads, train_set[i]) for i in chunk) / len(chunk)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()  # type: ignore[union-attr]
+        optimizer.step()
+        total += float(loss.detach()) * len(chunk)
+    return total / max(1, len(train_set))
+
+
 def training_sources(path: Path) -> list[VerifiedSource]:
     """Verified sources from a contract JSONL file or a dataset directory (whose rows were
     rendered with the plain liability prompt, read back here)."""
@@ -236,17 +253,7 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
     best: tuple[float, int, dict[str, Any]] = (2.0, 0, {})
     history: dict[str, list[list[float]]] = {"losses": [], "val_record_errors": []}
     for epoch in range(1, settings.epochs + 1):
-        order = list(range(len(train_set)))
-        rng.shuffle(order)
-        total = 0.0
-        for at in range(0, len(order), settings.batch_size):
-            chunk = order[at : at + settings.batch_size]
-            loss = sum(example_loss(heads, train_set[i]) for i in chunk) / len(chunk)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()  # type: ignore[union-attr]
-            optimizer.step()
-            total += float(loss) * len(chunk)
-        mean_loss = total / max(1, len(train_set))
+        mean_loss = train_epoch(heads, optimizer, train_set, settings.batch_size, rng)
         history["losses"].append([epoch, round(mean_loss, 5)])
         elapsed = time.perf_counter() - started
         yield TrainEvent(
