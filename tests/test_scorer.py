@@ -198,3 +198,38 @@ def test_a_source_reads_the_same_alone_and_in_a_padded_batch(
     assert alone.candidates == batched.candidates and alone.tokens == batched.tokens
     assert torch.allclose(alone.spans, batched.spans, atol=1e-3)  # fp32 prefix sums
     assert torch.allclose(alone.doc, batched.doc, atol=1e-3)
+
+
+def test_predict_and_eval_load_a_scorer_directory(
+    trained: Any, train_file: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from protege.cli import app
+
+    out, _ = trained
+    runner = CliRunner()
+    predictions = tmp_path / "pred.jsonl"
+    result = runner.invoke(
+        app,
+        ["predict", "--model", str(out), "--input", str(train_file), "--output", str(predictions)],
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in predictions.read_text().splitlines()]
+    assert len(rows) == 40 and all("confidence" in row and "evidence" in row for row in rows)
+    result = runner.invoke(
+        app,
+        [
+            "eval",
+            "--data",
+            str(train_file),
+            "--model",
+            f"s={out}",
+            "--out",
+            str(tmp_path / "ev"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    (model,) = json.loads(result.stdout)["models"]
+    assert model["settings"]["student"] == "scorer" and model["metrics"]["invalid_rate"] == 0.0

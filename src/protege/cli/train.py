@@ -74,6 +74,7 @@ def validate_command(
 
 
 LOG_EVERY = 5  # steps between progress lines when the output is not a terminal
+READ_LOG_EVERY = 100  # sources between lines while a scorer reads (in batches of up to 4)
 
 
 def run(cfg: TrainConfig, resume: bool) -> None:
@@ -100,6 +101,11 @@ def run(cfg: TrainConfig, resume: bool) -> None:
                     completed=event.step,
                     description="reading sources with the frozen model",
                 )
+                if not progress.console.is_terminal and event.step % READ_LOG_EVERY < 4:
+                    progress.console.print(
+                        f"read {event.step}/{event.total_steps} sources, "
+                        f"{event.elapsed_s / 60:.1f} min"
+                    )
             elif event.kind == "start":
                 progress.update(task, total=event.total_steps, completed=event.step)
                 progress.console.print(event.message)

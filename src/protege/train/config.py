@@ -77,7 +77,7 @@ class ScorerSettings(StrictModel):
     """The scorer student (``student: scorer``): which hidden states, and how the heads fit."""
 
     # 1-based decoder layers read for each candidate; the model runs only up to the deepest
-    layers: list[int] = Field(default_factory=lambda: [6, 12], min_length=1)
+    layers: list[int] = Field(default_factory=lambda: [3, 9, 15], min_length=1)
     window: int = Field(8, ge=0)  # context tokens each side of a candidate's span
     max_tokens: int = Field(2048, ge=32)  # sources are cut here (Gemma's transcripts: ~1,400)
     batch_sources: int = Field(4, ge=1)  # sources read together in one forward pass
