@@ -129,16 +129,18 @@ def train_epoch(
     heads: Any, optimizer: Any, train_set: Sequence[Example], batch_size: int, rng: random.Random
 ) -> float:
     """One pass over ``train_set`` in a shuffled order; the mean loss per source."""
+    import torch
+
     order = list(range(len(train_set)))
     rng.shuffle(order)
     total = 0.0
     for at in range(0, len(order), batch_size):
         chunk = order[at : at + batch_size]
-        loss = sum(example_loss(heads, train_set[i]) for i in chunk) / len(chunk)
+        loss = torch.stack([example_loss(heads, train_set[i]) for i in chunk]).mean()
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()  # type: ignore[union-attr]
+        loss.backward()  # type: ignore[no-untyped-call]
         optimizer.step()
-        total += float(loss.detach()) * len(chunk)
+        total += loss.item() * len(chunk)
     return total / max(1, len(train_set))
 
 
