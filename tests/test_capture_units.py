@@ -150,7 +150,12 @@ def test_prompts_add_list_show(tmp_path: Path) -> None:
     template.write_text("Extract it.\n")
     runner.invoke(app, ["prompts", "add", "liability", str(template)])
     listed = json.loads(runner.invoke(app, ["prompts", "list", "--json"]).output)
-    assert [e["id"] for e in listed] == ["liability-extract", "liability", "liability"]
+    assert [e["id"] for e in listed] == [
+        "liability-extract",
+        "liability-extract-hints",
+        "liability",
+        "liability",
+    ]
     shown = json.loads(runner.invoke(app, ["prompts", "show", "liability", "--json"]).output)
     assert shown["text"] == "Extract it.\n"  # latest by default
     old = runner.invoke(app, ["prompts", "show", f"liability@{entry['version']}"])
