@@ -1,5 +1,5 @@
 """Shared fixtures: every test gets its own protege home in a temporary directory; log-store
-tests run on SQLite and on PostgreSQL."""
+tests run on SQLite and on PostgreSQL; model tests share one tiny random model."""
 
 from __future__ import annotations
 
@@ -15,6 +15,15 @@ import sqlalchemy
 import sqlalchemy.exc
 
 from protege.store import LoggedCall
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny random Gemma (``protege.models.tiny``), built once per test session."""
+    pytest.importorskip("torch")
+    from protege.models.tiny import build_tiny
+
+    return build_tiny(tmp_path_factory.mktemp("models") / "tiny-random")
 
 
 @pytest.fixture(autouse=True)

@@ -56,13 +56,6 @@ def test_evidence_spans_name_the_span_each_value_came_from() -> None:
     assert "current_balance" not in spans  # not a value the text states
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from protege.models.tiny import build_tiny
-
-    return build_tiny(tmp_path_factory.mktemp("models") / "tiny-random")
-
-
 def test_a_grounded_random_model_only_writes_what_the_source_states(tiny_model: Path) -> None:
     from protege.engine.hf import HFPredictor
 

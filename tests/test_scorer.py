@@ -16,17 +16,11 @@ from protege.contract import load_sources, load_verified, parse_output, write_js
 from protege.corpus import generate  # noqa: E402
 from protege.errors import ConfigError  # noqa: E402
 from protege.evidence import KEY_TYPES, read_span  # noqa: E402
-from protege.models.tiny import build_tiny  # noqa: E402
 from protege.train import load_config  # noqa: E402
 from protege.train.scorer import calibrate, train_scorer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs/liability/tiny-random_lora.yaml"
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_tiny(tmp_path_factory.mktemp("models") / "tiny-random")
 
 
 @pytest.fixture(scope="module")

@@ -15,15 +15,9 @@ torch = pytest.importorskip("torch")
 from protege.contract import load_sources, parse_output, write_jsonl  # noqa: E402
 from protege.corpus import generate  # noqa: E402
 from protege.errors import ConfigError  # noqa: E402
-from protege.models.tiny import build_tiny  # noqa: E402
 from protege.train import TrainEvent, load_config, train  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_tiny(tmp_path_factory.mktemp("models") / "tiny-random")
 
 
 @pytest.fixture(scope="session")

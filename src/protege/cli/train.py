@@ -74,7 +74,7 @@ def validate_command(
 
 
 LOG_EVERY = 5  # steps between progress lines when the output is not a terminal
-READ_LOG_EVERY = 100  # sources between lines while a scorer reads (in batches of up to 4)
+READ_LOG_EVERY = 100  # sources between lines while a scorer reads
 
 
 def run(cfg: TrainConfig, resume: bool) -> None:
@@ -93,6 +93,7 @@ def run(cfg: TrainConfig, resume: bool) -> None:
         if cfg.student == "scorer" and resume:
             raise UsageError("--resume is for LoRA runs; a scorer re-reads its feature cache")
         events = train_scorer(cfg) if cfg.student == "scorer" else train(cfg, resume=resume)
+        logged = 0  # hundreds of sources read, as last printed
         for event in events:
             if event.kind == "features":
                 progress.update(
@@ -101,7 +102,8 @@ def run(cfg: TrainConfig, resume: bool) -> None:
                     completed=event.step,
                     description="reading sources with the frozen model",
                 )
-                if not progress.console.is_terminal and event.step % READ_LOG_EVERY < 4:
+                if not progress.console.is_terminal and event.step // READ_LOG_EVERY > logged:
+                    logged = event.step // READ_LOG_EVERY
                     progress.console.print(
                         f"read {event.step}/{event.total_steps} sources, "
                         f"{event.elapsed_s / 60:.1f} min"

@@ -109,15 +109,16 @@ def choose(logits: torch.Tensor, type_logits: torch.Tensor, features: SourceFeat
     confidence = {TYPE_KEY: float(type_probs[best_type])}
     evidence: dict[str, list[int]] = {}
     for column, key in enumerate(CHOICE_KEYS):
-        pooled: dict[Any, float] = {None: float(probs[0, column])}
+        column_probs: list[float] = probs[:, column].tolist()
+        pooled: dict[Any, float] = {None: column_probs[0]}
         best_row: dict[Any, int] = {}
         for row, candidate in enumerate(features.candidates, start=1):
-            p = float(probs[row, column])
             if candidate.type != KEY_TYPES[key]:
                 continue
+            p = column_probs[row]
             value = normalize_value(key, candidate.value)
             pooled[value] = pooled.get(value, 0.0) + p
-            if value not in best_row or p > float(probs[best_row[value], column]):
+            if value not in best_row or p > column_probs[best_row[value]]:
                 best_row[value] = row
         value = max(pooled, key=lambda v: pooled[v])
         confidence[key] = pooled[value]
