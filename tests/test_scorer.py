@@ -227,3 +227,36 @@ def test_predict_and_eval_load_a_scorer_directory(
     assert result.exit_code == 0, result.output
     (model,) = json.loads(result.stdout)["models"]
     assert model["settings"]["student"] == "scorer" and model["metrics"]["invalid_rate"] == 0.0
+
+
+def test_batched_heads_and_loss_equal_one_source_at_a_time(
+    trained: Any, tiny_model: Path, train_file: Path
+) -> None:
+    from protege.engine.features import Featurizer
+    from protege.engine.scorer_predictor import heads_from_meta, spec_of
+    from protege.models.loading import load_model, load_tokenizer
+    from protege.train.scorer import batch_loss, targets_of
+
+    out, _ = trained
+    meta = json.loads((out / "meta.json").read_text())
+    heads = heads_from_meta(meta)
+    heads.load_state_dict(torch.load(out / "heads.pt", weights_only=True))
+    heads.eval()
+    featurizer = Featurizer(load_model(tiny_model), load_tokenizer(tiny_model), spec_of(meta))
+    sources = load_verified(train_file)[:8]
+    examples = [targets_of(s, f) for s, f in zip(sources, featurizer.read(sources), strict=True)]
+    assert len({len(ex.features.candidates) for ex in examples}) > 1  # the batch pads
+    with torch.no_grad():
+        logits, type_logits = heads.batch(
+            [ex.features.spans for ex in examples],
+            torch.stack([ex.features.doc for ex in examples]),
+        )
+        for row, ex in enumerate(examples):
+            one, one_type = heads(ex.features.spans, ex.features.doc)
+            n = 1 + len(ex.features.candidates)
+            assert torch.allclose(logits[row, :n], one, atol=1e-5)
+            assert torch.isinf(logits[row, n:]).all()
+            assert torch.allclose(type_logits[row], one_type, atol=1e-5)
+        together = batch_loss(heads, examples)
+        alone = torch.stack([batch_loss(heads, [ex]) for ex in examples]).mean()
+    assert torch.isfinite(together) and torch.allclose(together, alone, atol=1e-4)

@@ -12,6 +12,8 @@ states (grounded by construction) and a key with no candidate is null.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -60,14 +62,26 @@ def build_heads(candidate_dim: int, doc_dim: int, hidden: int, dropout: float) -
         def forward(
             self, spans: torch.Tensor, doc: torch.Tensor
         ) -> tuple[torch.Tensor, torch.Tensor]:
-            """Logits [1 + candidates, keys] (row 0: null) and the type logits [types]."""
-            document = self.document(doc[None])[0]
-            scores = (
-                self.key_scores(self.candidates(spans))
-                if len(spans)
-                else spans.new_zeros(0, len(CHOICE_KEYS))
-            )
-            return torch.cat([self.null_scores(document)[None], scores]), self.type_logits(document)
+            """One source: logits [1 + candidates, keys] (row 0: null) and its type logits."""
+            logits, type_logits = self.batch([spans], doc[None])
+            return logits[0, : 1 + len(spans)], type_logits[0]
+
+        def batch(
+            self, spans: Sequence[torch.Tensor], docs: torch.Tensor
+        ) -> tuple[torch.Tensor, torch.Tensor]:
+            """Several sources at once, every candidate through the trunk in one matrix:
+            logits [sources, 1 + most candidates, keys] (row 0: null; rows past a source's
+            own candidates are -inf) and type logits [sources, types]."""
+            counts = [len(s) for s in spans]
+            document = self.document(docs)
+            logits = docs.new_full((len(counts), 1 + max(counts), len(CHOICE_KEYS)), -math.inf)
+            logits[:, 0] = self.null_scores(document)
+            if sum(counts):
+                scores = self.key_scores(self.candidates(torch.cat(list(spans))))
+                rows = torch.repeat_interleave(torch.arange(len(counts)), torch.tensor(counts))
+                slots = torch.cat([torch.arange(1, 1 + c) for c in counts])
+                logits[rows, slots] = scores
+            return logits, self.type_logits(document)
 
     return Heads()
 

@@ -28,7 +28,14 @@ from protege.contract.parse import parse_output
 from protege.contract.record import VerifiedSource
 from protege.contract.scoring import score
 from protege.engine.features import FeatureSpec, Featurizer, SourceFeatures
-from protege.engine.scorer import CHOICE_KEYS, TYPE_CLASSES, TYPE_KEY, build_heads, choose
+from protege.engine.scorer import (
+    CHOICE_KEYS,
+    TYPE_CLASSES,
+    TYPE_KEY,
+    build_heads,
+    choose,
+    type_mask,
+)
 from protege.engine.scorer_predictor import HEADS_FILE, META_FILE, SCORER_KIND
 from protege.errors import JsonlError
 from protege.evidence import KEY_TYPES
@@ -42,6 +49,8 @@ from protege.train.loop import TrainEvent, split_validation
 if TYPE_CHECKING:
     import torch
 
+EVAL_BATCH = 64  # sources through the heads at once when validating
+
 
 @dataclass
 class Example:
@@ -49,6 +58,7 @@ class Example:
 
     source: VerifiedSource
     features: SourceFeatures
+    allowed: torch.Tensor  # [1 + candidates, keys] bool: the options each key may choose
     targets: torch.Tensor  # [1 + candidates, keys] bool: the right options of each key
     keys: torch.Tensor  # [keys] bool: keys some option can get right
     type_index: int
@@ -68,7 +78,7 @@ def targets_of(source: VerifiedSource, features: SourceFeatures) -> Example:
             if candidate.type == KEY_TYPES[key] and normalize_value(key, candidate.value) == want:
                 targets[row, column] = True
     type_index = TYPE_CLASSES.index(getattr(source.expected, TYPE_KEY))
-    return Example(source, features, targets, targets.any(dim=0), type_index)
+    return Example(source, features, type_mask(features), targets, targets.any(dim=0), type_index)
 
 
 def _cache_key(config: TrainConfig, spec: FeatureSpec, sources: Sequence[VerifiedSource]) -> str:
@@ -109,34 +119,41 @@ def read_features(
     yield len(done), done
 
 
-def example_loss(heads: Any, example: Example) -> torch.Tensor:
-    """The negative log of each key's pooled probability of its right options, plus the type
-    head's cross-entropy."""
+def batch_loss(heads: Any, batch: Sequence[Example]) -> torch.Tensor:
+    """The mean over ``batch`` of each source's loss: the negative log of each key's pooled
+    probability of its right options, summed over the keys some option gets right, plus the
+    type head's cross-entropy. Every candidate of the batch goes through the heads at once."""
     import torch
     import torch.nn.functional as F
 
-    from protege.engine.scorer import type_mask
-
-    logits, type_logits = heads(example.features.spans, example.features.doc)
-    masked = logits.masked_fill(~type_mask(example.features), float("-inf"))
-    total = torch.logsumexp(masked, dim=0)
-    right = torch.logsumexp(masked.masked_fill(~example.targets, float("-inf")), dim=0)
-    key_loss = (total - right)[example.keys].sum()
-    return key_loss + F.cross_entropy(type_logits[None], torch.tensor([example.type_index]))
+    logits, type_logits = heads.batch(
+        [ex.features.spans for ex in batch], torch.stack([ex.features.doc for ex in batch])
+    )
+    options, keys = logits.shape[1], logits.shape[2]
+    allowed = torch.zeros(len(batch), options, keys, dtype=torch.bool)
+    right = torch.zeros_like(allowed)
+    for row, ex in enumerate(batch):
+        n = 1 + len(ex.features.candidates)
+        allowed[row, :n] = ex.allowed
+        # a key no option gets right scores every option right: it adds 0 and no gradient
+        right[row, :n] = ex.targets | ~ex.keys
+    masked = logits.masked_fill(~allowed, float("-inf"))
+    total = torch.logsumexp(masked, dim=1)
+    chosen = torch.logsumexp(masked.masked_fill(~right, float("-inf")), dim=1)
+    types = torch.tensor([ex.type_index for ex in batch])
+    return (total - chosen).sum() / len(batch) + F.cross_entropy(type_logits, types)
 
 
 def train_epoch(
     heads: Any, optimizer: Any, train_set: Sequence[Example], batch_size: int, rng: random.Random
 ) -> float:
     """One pass over ``train_set`` in a shuffled order; the mean loss per source."""
-    import torch
-
     order = list(range(len(train_set)))
     rng.shuffle(order)
     total = 0.0
     for at in range(0, len(order), batch_size):
         chunk = order[at : at + batch_size]
-        loss = torch.stack([example_loss(heads, train_set[i]) for i in chunk]).mean()
+        loss = batch_loss(heads, [train_set[i] for i in chunk])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()  # type: ignore[no-untyped-call]
         optimizer.step()
@@ -204,11 +221,16 @@ def evaluate_heads(
     heads.eval()
     outputs, lowest = {}, {}
     with torch.inference_mode():
-        for ex in examples:
-            logits, type_logits = heads(ex.features.spans, ex.features.doc)
-            choice = choose(logits, type_logits, ex.features)
-            outputs[ex.source.id] = choice.output
-            lowest[ex.source.id] = min(choice.confidence.values())
+        for at in range(0, len(examples), EVAL_BATCH):
+            chunk = examples[at : at + EVAL_BATCH]
+            logits, type_logits = heads.batch(
+                [ex.features.spans for ex in chunk], torch.stack([ex.features.doc for ex in chunk])
+            )
+            for row, ex in enumerate(chunk):
+                n = 1 + len(ex.features.candidates)
+                choice = choose(logits[row, :n], type_logits[row], ex.features)
+                outputs[ex.source.id] = choice.output
+                lowest[ex.source.id] = min(choice.confidence.values())
     report = score([ex.source for ex in examples], outputs)
     heads.train()
     rows = [(not r.wrong_keys and r.valid, lowest[r.id]) for r in report.rows]
