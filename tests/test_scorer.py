@@ -233,15 +233,13 @@ def test_batched_heads_and_loss_equal_one_source_at_a_time(
     trained: Any, tiny_model: Path, train_file: Path
 ) -> None:
     from protege.engine.features import Featurizer
-    from protege.engine.scorer_predictor import heads_from_meta, spec_of
+    from protege.engine.scorer_predictor import load_heads, spec_of
     from protege.models.loading import load_model, load_tokenizer
     from protege.train.scorer import batch_loss, targets_of
 
     out, _ = trained
     meta = json.loads((out / "meta.json").read_text())
-    heads = heads_from_meta(meta)
-    heads.load_state_dict(torch.load(out / "heads.pt", weights_only=True))
-    heads.eval()
+    heads = load_heads(out)
     featurizer = Featurizer(load_model(tiny_model), load_tokenizer(tiny_model), spec_of(meta))
     sources = load_verified(train_file)[:8]
     examples = [targets_of(s, f) for s, f in zip(sources, featurizer.read(sources), strict=True)]

@@ -1,8 +1,8 @@
 """A trained scorer on disk, and the predictor that serves it.
 
-A scorer directory holds ``heads.pt`` (the heads' state dict) and ``meta.json`` with
-``"kind": "scorer"``, the base model, the feature spec, the head shape, the calibrated
-confidence threshold and the training lineage. ``ScorerPredictor`` answers through the same
+A scorer directory holds ``heads.safetensors`` (the heads' weights, fp32 from training, fp16 in
+a release) and ``meta.json`` with ``"kind": "scorer"``, the base model, the feature spec, the
+head shape, the calibrated confidence threshold and the training lineage. ``ScorerPredictor`` answers through the same
 interface as the generator (``engine/predictor.py``): ``protege predict``, ``eval`` and the
 server load either kind from the directory a user names.
 """
@@ -23,7 +23,7 @@ from protege.errors import ModelNotFoundError
 from protege.models.loading import load_model, load_tokenizer
 
 SCORER_KIND = "scorer"
-HEADS_FILE = "heads.pt"
+HEADS_FILE = "heads.safetensors"
 META_FILE = "meta.json"
 
 
@@ -50,6 +50,25 @@ def heads_from_meta(meta: dict[str, Any]) -> Any:
     return build_heads(heads["candidate_dim"], heads["doc_dim"], heads["hidden"], 0.0)
 
 
+def save_heads(heads: Any, path: Path, dtype: Any = None) -> None:
+    """Write the heads' weights to ``path`` (safetensors), cast to ``dtype`` when given."""
+    from safetensors.torch import save_file
+
+    state = {k: v.detach().to(dtype or v.dtype).contiguous() for k, v in heads.state_dict().items()}
+    save_file(state, str(path))
+
+
+def load_heads(path: Path) -> Any:
+    """The trained heads of the scorer directory ``path``, in fp32 and in eval mode."""
+    from safetensors.torch import load_file
+
+    meta = json.loads((path / META_FILE).read_text())
+    heads = heads_from_meta(meta)
+    state = {k: v.float() for k, v in load_file(str(path / HEADS_FILE)).items()}
+    heads.load_state_dict(state)
+    return heads.eval()
+
+
 class ScorerPredictor:
     """Chooses each key's value among the candidates, one forward pass per batch of sources."""
 
@@ -67,9 +86,7 @@ class ScorerPredictor:
         self.meta = json.loads((path / META_FILE).read_text())
         base = self.meta["base_model"]
         self.featurizer = Featurizer(load_model(base), load_tokenizer(base), spec_of(self.meta))
-        self.heads = heads_from_meta(self.meta)
-        self.heads.load_state_dict(torch.load(path / HEADS_FILE, weights_only=True))
-        self.heads.eval()
+        self.heads = load_heads(path)
         self.threshold = float(self.meta.get("threshold", 0.0))
 
     @property

