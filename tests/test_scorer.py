@@ -258,3 +258,28 @@ def test_batched_heads_and_loss_equal_one_source_at_a_time(
         together = batch_loss(heads, examples)
         alone = torch.stack([batch_loss(heads, [ex]) for ex in examples]).mean()
     assert torch.isfinite(together) and torch.allclose(together, alone, atol=1e-4)
+
+
+def test_a_far_window_adds_two_means_and_keeps_the_near_ones(
+    tiny_model: Path, train_file: Path
+) -> None:
+    from protege.engine.features import SCALARS, FeatureSpec, Featurizer
+    from protege.models.loading import load_model, load_tokenizer
+
+    sources = load_sources(train_file)[:2]
+    near, far = (
+        Featurizer(load_model(tiny_model), load_tokenizer(tiny_model), spec).read(sources)
+        for spec in (FeatureSpec((1, 2), 4, 4096), FeatureSpec((1, 2), 4, 4096, far_window=32))
+    )
+    hidden = int(near[0].doc.shape[0] / 2)
+    for a, b in zip(near, far, strict=True):
+        assert a.candidates == b.candidates and len(a.candidates) > 0
+        assert b.spans.shape[1] == 5 * 2 * hidden + SCALARS
+        kept = 3 * 2 * hidden
+        assert torch.allclose(a.spans[:, :kept], b.spans[:, :kept])  # the near means
+        assert torch.allclose(a.spans[:, -SCALARS:], b.spans[:, -SCALARS:])
+        near_left, far_left = (
+            b.spans[:, 2 * hidden : 4 * hidden],
+            b.spans[:, kept : kept + 2 * hidden],
+        )
+        assert not torch.allclose(near_left, far_left)  # 32 tokens back is not 4 tokens back

@@ -275,8 +275,11 @@ def test_models_list_json() -> None:
     result = cli("models", "list", "--json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert {r["name"] for r in rows} == {"gemma-3-270m", "smollm2-135m", "tiny-random"}
-    assert [r["name"] for r in rows if r["default"]] == ["gemma-3-270m"]
+    base = [r for r in rows if r["type"] == "base"]
+    assert {r["name"] for r in base} == {"gemma-3-270m", "smollm2-135m", "tiny-random"}
+    assert [r["name"] for r in base if r["default"]] == ["gemma-3-270m"]
+    released = [r for r in rows if r["type"] == "released"]
+    assert [r["name"] for r in released if r["default"]] == ["liability-gemma-3-270m"]
 
 
 def test_models_pull_tiny_then_resolve(protege_home: Path) -> None:

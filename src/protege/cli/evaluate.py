@@ -118,8 +118,8 @@ def eval_command(
     model: list[str] = typer.Option(
         ...,
         "--model",
-        help="Model to evaluate (repeatable): regex, a registry name, a model or adapter "
-        "directory; LABEL=SPEC names it in the report.",
+        help="Model to evaluate (repeatable): regex, a base model's or a released student's "
+        "name, a model, adapter or scorer directory; LABEL=SPEC names it in the report.",
     ),
     concurrency: int = typer.Option(
         1, "--concurrency", help="Requests served together (the predictor's batch size)."

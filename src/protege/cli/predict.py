@@ -16,7 +16,10 @@ from protege.errors import UsageError
 
 def predict_command(
     model: str = typer.Option(
-        ..., "--model", help="An adapter directory, a base model name or path, or 'regex'."
+        ...,
+        "--model",
+        help="A released student's name (liability-gemma-3-270m), an adapter or scorer "
+        "directory, a base model name or path, or 'regex'.",
     ),
     input: Path = typer.Option(
         ..., "--input", help="Contract JSONL sources (expected is ignored)."

@@ -4,7 +4,8 @@ about each value a source states.
 One forward pass reads the source (a one-line header with its kind and as-of date, then its
 text). For each candidate (``protege.evidence``) and each chosen layer, three means of that
 layer's output: over the candidate's own tokens, over the ``window`` tokens before it and over
-the ``window`` tokens after it. Three scalars follow, read from the value itself rather than the
+the ``window`` tokens after it; with a ``far_window``, two more, over that many tokens each side
+(a label separated from its value by a parenthesis or a wide table's padding). Three scalars follow, read from the value itself rather than the
 hidden states: where in the source it sits, its magnitude (an amount's log, a rate, a date's
 distance from as-of in years) and whether it is zero. A document vector (each chosen layer's
 mean over the whole text) feeds the null scores and the liability-type head.
@@ -40,10 +41,16 @@ class FeatureSpec:
     layers: tuple[int, ...]  # 1-based decoder layers whose outputs are read
     window: int  # context tokens on each side of a span
     max_tokens: int  # longer sources are cut; candidates past the cut get no features
+    far_window: int = 0  # a second, wider context each side; 0: none
+
+    @property
+    def means(self) -> int:
+        """Means per layer: the span's, and a left and a right one per window."""
+        return 5 if self.far_window else 3
 
     def candidate_dim(self, hidden: int) -> int:
         """The length of one candidate's feature vector."""
-        return 3 * len(self.layers) * hidden + SCALARS
+        return self.means * len(self.layers) * hidden + SCALARS
 
     def doc_dim(self, hidden: int) -> int:
         """The length of a document vector."""
@@ -164,6 +171,8 @@ class Featurizer:
                 continue  # past the cut
             a, b = inside[0], inside[-1] + 1
             parts = mean(a, b) + mean(max(first_text, a - window), a) + mean(b, b + window)
+            if far := self.spec.far_window:
+                parts += mean(max(first_text, a - far), a) + mean(b, b + far)
             extra = torch.tensor(scalars(candidate, len(source.text), source.as_of))
             rows.append(torch.cat([*parts, extra]))
             kept.append(candidate)

@@ -41,7 +41,12 @@ def is_scorer_dir(path: Path) -> bool:
 def spec_of(meta: dict[str, Any]) -> FeatureSpec:
     """The feature spec a scorer was trained with."""
     features = meta["features"]
-    return FeatureSpec(tuple(features["layers"]), features["window"], features["max_tokens"])
+    return FeatureSpec(
+        tuple(features["layers"]),
+        features["window"],
+        features["max_tokens"],
+        features.get("far_window", 0),
+    )
 
 
 def heads_from_meta(meta: dict[str, Any]) -> Any:
@@ -96,6 +101,7 @@ class ScorerPredictor:
             "student": SCORER_KIND,
             "layers": list(self.featurizer.spec.layers),
             "window": self.featurizer.spec.window,
+            "far_window": self.featurizer.spec.far_window,
             "threshold": self.threshold,
         }
 

@@ -79,6 +79,7 @@ class ScorerSettings(StrictModel):
     # 1-based decoder layers read for each candidate; the model runs only up to the deepest
     layers: list[int] = Field(default_factory=lambda: [3, 9, 15], min_length=1)
     window: int = Field(8, ge=0)  # context tokens each side of a candidate's span
+    far_window: int = Field(0, ge=0)  # a second, wider context each side; 0: none
     max_tokens: int = Field(2048, ge=32)  # sources are cut here (Gemma's transcripts: ~1,400)
     batch_sources: int = Field(4, ge=1)  # sources read together in one forward pass
     hidden: int = Field(256, ge=0)  # the heads' hidden width; 0: linear heads

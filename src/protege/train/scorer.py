@@ -85,7 +85,11 @@ def _cache_key(config: TrainConfig, spec: FeatureSpec, sources: Sequence[Verifie
     import protege.evidence
 
     digest = hashlib.sha256(
-        json.dumps([config.model, list(spec.layers), spec.window, spec.max_tokens]).encode()
+        json.dumps(
+            [config.model, list(spec.layers), spec.window, spec.max_tokens]
+            # a far window only when set, so caches read without one keep their keys
+            + ([spec.far_window] if spec.far_window else [])
+        ).encode()
     )
     for path in sorted(Path(protege.evidence.__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())  # the recognizers decide the candidates
@@ -256,7 +260,9 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
         torch.set_num_threads(config.train.threads)
     sources = training_sources(config.data.train)[: config.data.limit]
     train_rows, val_rows = split_validation(config, sources, training_sources)
-    spec = FeatureSpec(tuple(settings.layers), settings.window, settings.max_tokens)
+    spec = FeatureSpec(
+        tuple(settings.layers), settings.window, settings.max_tokens, settings.far_window
+    )
     featurizer = Featurizer(load_model(config.model), load_tokenizer(config.model), spec)
     output = Path(config.output_dir)
     every = [*train_rows, *val_rows]
@@ -321,6 +327,7 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
         "features": {
             "layers": list(spec.layers),
             "window": spec.window,
+            "far_window": spec.far_window,
             "max_tokens": spec.max_tokens,
         },
         "heads": {
