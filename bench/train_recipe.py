@@ -66,7 +66,8 @@ def main() -> None:
         "fit the scorer's heads, calibrate; then evaluate (eval time not in wall_s)",
         "student": meta["kind"],
         "device": meta["device"],
-        "threads": meta["config"]["train"]["threads"],
+        # train.threads unset: torch's default, one thread per core
+        "threads": meta["config"]["train"]["threads"] or meta["machine"]["cores"],
         "examples": meta["data"]["train_sources"] + meta["data"]["val_sources"],
         "train_sources": meta["data"]["train_sources"],
         "val_sources": meta["data"]["val_sources"],

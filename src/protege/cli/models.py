@@ -4,6 +4,7 @@ released students that load by name."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -48,7 +49,7 @@ def list_command(
 
     Example: protege models list --json
     """
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": spec.name,
             "type": "base",

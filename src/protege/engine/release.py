@@ -108,7 +108,7 @@ def release(
         )
     evaluations = {label: _evaluation(label, d, name) for label, d in (evals or {}).items()}
     try:
-        meta = json.loads((run / META_FILE).read_text())
+        meta: dict[str, Any] = json.loads((run / META_FILE).read_text())
     except (OSError, ValueError) as exc:
         raise UsageError(f"{run / META_FILE} is unreadable: {exc}") from exc
     staging = dest.with_name(f".{dest.name}.releasing")
