@@ -3,6 +3,7 @@ released students that load by name."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -131,8 +132,11 @@ def release_command(
     from protege.engine.release import release
     from protege.errors import UsageError
 
-    if not name or "/" in name or name.startswith("."):
-        raise UsageError(f"--name {name!r} must be a plain name (letters, digits, - and _)")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
+        raise UsageError(
+            f"--name {name!r} must be a plain name: letters, digits, '.', '-' and '_', "
+            "starting with a letter or digit (e.g. --name loans-scorer-v2)"
+        )
     pairs = {}
     for item in evals:
         label, sep, directory = item.partition("=")

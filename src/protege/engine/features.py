@@ -5,9 +5,10 @@ One forward pass reads the source (a one-line header with its kind and as-of dat
 text). For each candidate (``protege.evidence``) and each chosen layer, three means of that
 layer's output: over the candidate's own tokens, over the ``window`` tokens before it and over
 the ``window`` tokens after it; with a ``far_window``, two more, over that many tokens each side
-(a label separated from its value by a parenthesis or a wide table's padding). Three scalars follow, read from the value itself rather than the
-hidden states: where in the source it sits, its magnitude (an amount's log, a rate, a date's
-distance from as-of in years) and whether it is zero. A document vector (each chosen layer's
+(a label separated from its value by a parenthesis or a wide table's padding). Three scalars
+follow, read from the value itself rather than the hidden states: where in the source it sits,
+its magnitude (an amount's log, a rate, a date's distance from as-of in years) and whether it
+is zero. A document vector (each chosen layer's
 mean over the whole text) feeds the null scores and the liability-type head.
 
 The model runs only up to the deepest chosen layer, and never through its output layer (for

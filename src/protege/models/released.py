@@ -1,8 +1,8 @@
 """Released models: trained students that load by name, like a base model.
 
 A released model is a directory ``NAME/`` with a ``meta.json`` that says which kind of student
-it holds (``"kind": "scorer"``, or ``"lora-adapter"`` beside ``adapter_config.json``), its base model,
-its training lineage and its evaluation. Released models are looked up, in this order, in:
+it holds (``"kind": "scorer"``, or ``"lora-adapter"`` beside ``adapter_config.json``), its base
+model, its training lineage and its evaluation. Released models are looked up, in this order, in:
 
 1. ``$PROTEGE_HOME/released/`` (``protege models release RUN --name NAME`` writes there);
 2. the repository's ``models/`` directory, the one place weights are committed: the default

@@ -6,8 +6,8 @@ names. ``evaluate`` and the CLI load every model through ``load_predictor``.
   prompted zero-shot, in the in-process engine;
 - an adapter directory (``adapter_config.json`` + ``meta.json``): the base model it was trained
   from with the LoRA adapter merged in;
-- a scorer directory (``heads.safetensors`` + ``meta.json`` of kind ``scorer``): the candidate scorer
-  (``protege.engine.scorer``);
+- a scorer directory (``heads.safetensors`` + ``meta.json`` of kind ``scorer``): the candidate
+  scorer (``protege.engine.scorer``);
 - a released model's name (``liability-gemma-3-270m``, see ``protege.models.released``): the
   adapter or scorer directory it names.
 """
