@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _meta import write_result
 
 from protege.engine.scorer import build_heads
-from protege.train.scorer import Example, batch_loss, targets_of, training_sources
+from protege.train.config import TrainConfig
+from protege.train.scorer import Example, batch_loss, split_sources, targets_of, train_epoch
 
 
 def one_at_a_time(heads: Any, batch: Sequence[Example]) -> torch.Tensor:
@@ -43,22 +44,13 @@ def fit(
     torch.manual_seed(1)
     first = examples[0].features
     heads = build_heads(first.spans.shape[1], first.doc.shape[0], args.hidden, args.dropout)
-    optimizer = torch.optim.AdamW(heads.parameters(), lr=args.lr, weight_decay=0.01)
+    optimizer = torch.optim.AdamW(heads.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     rng = random.Random(1)
     seconds, losses = [], []
     for _ in range(args.epochs):
-        order = list(range(len(examples)))
-        rng.shuffle(order)
-        started, total = time.perf_counter(), 0.0
-        for at in range(0, len(order), args.batch_size):
-            chunk = [examples[i] for i in order[at : at + args.batch_size]]
-            loss = loss_of(heads, chunk)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimizer.step()
-            total += loss.item() * len(chunk)
+        started = time.perf_counter()
+        losses.append(train_epoch(heads, optimizer, examples, args.batch_size, rng, loss_of))
         seconds.append(time.perf_counter() - started)
-        losses.append(total / len(examples))
     return seconds, losses
 
 
@@ -71,8 +63,10 @@ def main() -> None:
     settings = meta["config"]["scorer"]
     args.hidden, args.dropout = settings["hidden"], settings["dropout"]
     args.batch_size, args.lr = settings["batch_size"], settings["lr"]
+    args.weight_decay = settings["weight_decay"]
     read = torch.load(meta["data"]["feature_cache"], weights_only=False)
-    examples = [targets_of(s, f) for s, f in zip(_cache_order(meta), read, strict=True)]
+    train, val = split_sources(TrainConfig.model_validate(meta["config"]))  # the cache's order
+    examples = [targets_of(s, f) for s, f in zip([*train, *val], read, strict=True)]
     rows = {}
     for name, loss_of in (("one_at_a_time", one_at_a_time), ("batched", batch_loss)):
         seconds, losses = fit(examples, loss_of, args)
@@ -94,18 +88,6 @@ def main() -> None:
         ),
     }
     print(write_result("scorer_fit", result))
-
-
-def _cache_order(meta: dict[str, Any]) -> list[Any]:
-    """The sources in the feature cache's order: the run's training sources, then its
-    validation ones, as ``train_scorer`` split them."""
-    from protege.train.config import TrainConfig
-    from protege.train.loop import split_validation
-
-    config = TrainConfig.model_validate(meta["config"])
-    sources = training_sources(config.data.train)[: config.data.limit]
-    train, val = split_validation(config, sources, training_sources)
-    return [*train, *val]
 
 
 if __name__ == "__main__":

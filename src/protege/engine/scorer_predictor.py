@@ -2,9 +2,9 @@
 
 A scorer directory holds ``heads.safetensors`` (the heads' weights, fp32 from training, fp16 in
 a release) and ``meta.json`` with ``"kind": "scorer"``, the base model, the feature spec, the
-head shape, the calibrated confidence threshold and the training lineage. ``ScorerPredictor`` answers through the same
-interface as the generator (``engine/predictor.py``): ``protege predict``, ``eval`` and the
-server load either kind from the directory a user names.
+head shape, the calibrated confidence threshold and the training lineage. ``ScorerPredictor``
+answers through the same interface as the generator (``engine/predictor.py``): ``protege
+predict``, ``eval`` and the server load either kind from the directory a user names.
 """
 
 from __future__ import annotations
@@ -55,12 +55,11 @@ def heads_from_meta(meta: dict[str, Any]) -> Any:
     return build_heads(heads["candidate_dim"], heads["doc_dim"], heads["hidden"], 0.0)
 
 
-def save_heads(heads: Any, path: Path, dtype: Any = None) -> None:
-    """Write the heads' weights to ``path`` (safetensors), cast to ``dtype`` when given."""
+def save_heads(heads: Any, path: Path) -> None:
+    """Write the heads' weights to ``path`` (safetensors)."""
     from safetensors.torch import save_file
 
-    state = {k: v.detach().to(dtype or v.dtype).contiguous() for k, v in heads.state_dict().items()}
-    save_file(state, str(path))
+    save_file({k: v.detach().contiguous() for k, v in heads.state_dict().items()}, str(path))
 
 
 def load_heads(path: Path) -> Any:

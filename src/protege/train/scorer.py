@@ -17,7 +17,7 @@ import hashlib
 import json
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,6 +129,16 @@ def read_features(
     yield len(done), done
 
 
+def forward(heads: Any, batch: Sequence[Example]) -> tuple[torch.Tensor, torch.Tensor]:
+    """The heads over ``batch`` at once: logits [sources, 1 + most candidates, keys] and type
+    logits [sources, types] (``Heads.batch``)."""
+    import torch
+
+    return heads.batch(  # type: ignore[no-any-return]
+        [ex.features.spans for ex in batch], torch.stack([ex.features.doc for ex in batch])
+    )
+
+
 def batch_loss(heads: Any, batch: Sequence[Example]) -> torch.Tensor:
     """The mean over ``batch`` of each source's loss: the negative log of each key's pooled
     probability of its right options, summed over the keys some option gets right, plus the
@@ -136,9 +146,7 @@ def batch_loss(heads: Any, batch: Sequence[Example]) -> torch.Tensor:
     import torch
     import torch.nn.functional as F
 
-    logits, type_logits = heads.batch(
-        [ex.features.spans for ex in batch], torch.stack([ex.features.doc for ex in batch])
-    )
+    logits, type_logits = forward(heads, batch)
     options, keys = logits.shape[1], logits.shape[2]
     allowed = torch.zeros(len(batch), options, keys, dtype=torch.bool)
     right = torch.zeros_like(allowed)
@@ -155,20 +163,34 @@ def batch_loss(heads: Any, batch: Sequence[Example]) -> torch.Tensor:
 
 
 def train_epoch(
-    heads: Any, optimizer: Any, train_set: Sequence[Example], batch_size: int, rng: random.Random
+    heads: Any,
+    optimizer: Any,
+    train_set: Sequence[Example],
+    batch_size: int,
+    rng: random.Random,
+    loss_of: Callable[[Any, Sequence[Example]], torch.Tensor] = batch_loss,
 ) -> float:
-    """One pass over ``train_set`` in a shuffled order; the mean loss per source."""
+    """One pass over ``train_set`` in a shuffled order, ``loss_of`` each batch; the mean loss
+    per source."""
     order = list(range(len(train_set)))
     rng.shuffle(order)
     total = 0.0
     for at in range(0, len(order), batch_size):
         chunk = order[at : at + batch_size]
-        loss = batch_loss(heads, [train_set[i] for i in chunk])
+        loss = loss_of(heads, [train_set[i] for i in chunk])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()  # type: ignore[no-untyped-call]
         optimizer.step()
         total += loss.item() * len(chunk)
     return total / max(1, len(train_set))
+
+
+def split_sources(config: TrainConfig) -> tuple[list[VerifiedSource], list[VerifiedSource]]:
+    """(train, validation) sources of a scorer run, in the order its feature cache holds them
+    (train first)."""
+    sources = training_sources(config.data.train)[: config.data.limit]
+    train_rows, val_rows = split_validation(config, sources, training_sources)
+    return list(train_rows), list(val_rows)
 
 
 def training_sources(path: Path) -> list[VerifiedSource]:
@@ -233,9 +255,7 @@ def evaluate_heads(
     with torch.inference_mode():
         for at in range(0, len(examples), EVAL_BATCH):
             chunk = examples[at : at + EVAL_BATCH]
-            logits, type_logits = heads.batch(
-                [ex.features.spans for ex in chunk], torch.stack([ex.features.doc for ex in chunk])
-            )
+            logits, type_logits = forward(heads, chunk)
             for row, ex in enumerate(chunk):
                 n = 1 + len(ex.features.candidates)
                 choice = choose(logits[row, :n], type_logits[row], ex.features)
@@ -258,8 +278,7 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
     torch.manual_seed(config.train.seed)
     if config.train.threads:
         torch.set_num_threads(config.train.threads)
-    sources = training_sources(config.data.train)[: config.data.limit]
-    train_rows, val_rows = split_validation(config, sources, training_sources)
+    train_rows, val_rows = split_sources(config)
     spec = FeatureSpec(
         tuple(settings.layers), settings.window, settings.max_tokens, settings.far_window
     )
