@@ -104,3 +104,16 @@ def eventually(check: Callable[[], bool], timeout_s: float = 20.0) -> bool:
             return True
         time.sleep(0.1)
     return check()
+
+
+def start_serve(*args: str, timeout_s: float = 120.0) -> tuple[subprocess.Popen[bytes], str]:
+    """``protege serve ARGS`` on a free port: (process, base URL ending in /v1). It loads its
+    default model before it listens, so it is ready when /healthz answers."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(PROTEGE), "serve", *args, "--port", str(port)],
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+    )
+    wait_for(f"http://127.0.0.1:{port}/healthz", proc, timeout_s)
+    return proc, f"http://127.0.0.1:{port}/v1"

@@ -20,12 +20,14 @@ from protege.cli import (
     dataset,
     evaluate,
     evidence,
+    extract,
     gateway,
     logs,
     models,
     predict,
     prompts,
     score,
+    serve,
     train,
 )
 from protege.cli.render import err_console
@@ -63,6 +65,8 @@ app.command("predict")(predict.predict_command)
 app.add_typer(logs.app, name="logs")
 app.add_typer(dataset.app, name="dataset")
 app.command("gateway")(gateway.gateway_command)
+app.command("serve")(serve.serve_command)
+app.command("extract")(extract.extract_command)
 app.add_typer(prompts.app, name="prompts")
 
 
