@@ -107,3 +107,27 @@ def test_a_streamed_record_comes_key_by_key_and_joins_back() -> None:
     text = json.dumps(record, separators=(",", ":"))
     pieces = _pieces(text)
     assert "".join(pieces) == text and len(pieces) == 3
+
+
+def test_calibrated_thresholds_accept_records_right_at_the_target() -> None:
+    import random
+
+    from protege.contract.record import RECORD_KEYS
+    from protege.extract.calibrate import Scored, acceptance, calibrate_thresholds, curve
+
+    rng = random.Random(3)
+    rows = []
+    for _ in range(2000):  # most keys sure, a few not; each right as often as its confidence
+        confidence = {
+            k: rng.uniform(0.995, 1.0) if rng.random() < 0.9 else rng.uniform(0.5, 0.995)
+            for k in RECORD_KEYS
+        }
+        right = {k: rng.random() < c for k, c in confidence.items()}
+        rows.append(Scored(confidence, right))
+    thresholds = calibrate_thresholds(rows, 0.9)
+    at = acceptance(rows, thresholds)
+    assert at["accuracy"] >= 0.9 and 0 < at["coverage"] < 1
+    assert all(0.5 < t <= 1.0 for t in thresholds.values())
+    points = curve(rows)
+    assert points[0]["coverage"] == 1.0  # threshold 0 accepts everything
+    assert [p["coverage"] for p in points] == sorted((p["coverage"] for p in points), reverse=True)

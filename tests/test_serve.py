@@ -383,3 +383,34 @@ def test_every_extract_call_is_logged_and_the_fallbacks_become_a_dataset(
     rows_file = Path(os.environ["PROTEGE_HOME"]) / "datasets" / "fallbacks" / "rows.jsonl"
     rows = [json.loads(line) for line in rows_file.read_text().splitlines()]
     assert {r["metadata"]["log_id"] for r in rows} == fallback_ids
+
+
+def test_calibrate_writes_thresholds_serve_accepts(
+    scorer: Path, sources: Path, tmp_path: Path
+) -> None:
+    from protege.serve.config import load_serve_config
+
+    out = tmp_path / "thresholds.yaml"
+    done = subprocess.run(
+        [
+            str(PROTEGE),
+            "extract",
+            "calibrate",
+            "--model",
+            str(scorer),
+            "--input",
+            str(sources),
+            "--output",
+            str(out),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["n"] == 12 and len(result["curve"]) >= 5
+    assert result["at_thresholds"]["accuracy"] >= 0.97 or result["at_thresholds"]["coverage"] == 0
+    loaded = load_serve_config(out)
+    assert loaded.extract.thresholds == result["thresholds"]

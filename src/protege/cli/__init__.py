@@ -66,7 +66,7 @@ app.add_typer(logs.app, name="logs")
 app.add_typer(dataset.app, name="dataset")
 app.command("gateway")(gateway.gateway_command)
 app.command("serve")(serve.serve_command)
-app.command("extract")(extract.extract_command)
+app.add_typer(extract.app, name="extract")
 app.add_typer(prompts.app, name="prompts")
 
 
