@@ -414,3 +414,64 @@ def test_calibrate_writes_thresholds_serve_accepts(
     assert result["at_thresholds"]["accuracy"] >= 0.97 or result["at_thresholds"]["coverage"] == 0
     loaded = load_serve_config(out)
     assert loaded.extract.thresholds == result["thresholds"]
+
+
+def test_protege_extract_runs_a_file_through_a_server_and_in_process(
+    server: tuple[str, str], scorer: Path, sources: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "through-server.jsonl"
+    done = subprocess.run(
+        [
+            str(PROTEGE),
+            "extract",
+            "--input",
+            str(sources),
+            "--output",
+            str(out),
+            "--server",
+            server[0].removesuffix("/v1"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 12 and all(r["outcome"] == "needs_review" for r in rows)
+    assert all(r["record"] is not None and r["model"] == "student" for r in rows)
+    config = tmp_path / "serve.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "models": {"student": str(scorer)},
+                "store": f"sqlite:///{tmp_path / 'logs.db'}",
+                "spool_dir": str(tmp_path / "spool"),
+            }
+        )
+    )
+    here = tmp_path / "in-process.jsonl"
+    done = subprocess.run(
+        [
+            str(PROTEGE),
+            "extract",
+            "--input",
+            str(sources),
+            "--output",
+            str(here),
+            "--config",
+            str(config),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    local = [json.loads(line) for line in here.read_text().splitlines()]
+    assert [r["record"] for r in local] == [r["record"] for r in rows]  # the same model, answers
+    missing = subprocess.run(
+        [str(PROTEGE), "extract", "--input", str(tmp_path / "none.jsonl"), "--output", str(here)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 1 and "none.jsonl" in missing.stderr
