@@ -21,7 +21,7 @@ from protege.contract import load_verified
 from protege.corpus.stats import corpus_stats
 from protege.corpus.version import corpus_version, tree_version
 
-PINNED_SHA256 = "832f28c6bfdf781d215cf59fa85d4754211b8967b86958ddf3238cee8aa98f31"
+PINNED_SHA256 = "b4dddf3448663bcd790fe3d7bed33de7d0d4e5f2f2d46620a7faed4d4fc8c3a1"
 
 
 def test_seed_2_is_pinned(tmp_path: Path) -> None:

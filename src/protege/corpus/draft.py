@@ -105,6 +105,26 @@ class Evidence:
     form: str  # written | spoken | ocr | relative | zero_phrase | product | last4
 
 
+# How servicers print a full (or masked) account number: as one run of digits, or as groups
+# split by dashes or spaces that end with the last four, sometimes behind a short letter code
+# for the product or branch.
+_PREFIXES = ("", "", "", "LN-", "AC", "ML ", "A-")
+
+
+def grouped(number: str, rng: random.Random, codes: bool = True) -> str:
+    """``number`` as a servicer may print it: whole, or its last four digits as the last group
+    and the digits before them cut into one to three near-equal groups, joined by a dash or a
+    space, perhaps behind a letter code."""
+    groups = rng.choice((0, 0, 1, 2, 2, 3))
+    if not groups:
+        return number
+    head = number[:-4]
+    size = -(-len(head) // groups)  # ceiling: the groups before the last four
+    parts = [head[at : at + size] for at in range(0, len(head), size)]
+    prefix = rng.choice(_PREFIXES) if codes else ""
+    return prefix + rng.choice(("-", "-", " ")).join([*parts, number[-4:]])
+
+
 @dataclass
 class Draft:
     """A source being written: the scenario, a seeded RNG, and what has been stated so far."""
@@ -241,10 +261,10 @@ class Draft:
         number, last4 = self.s.account_number, self.s.last4
         style = style or self.pick("ending", "masked", "stars", "full", "x", "dots")
         surfaces = {
-            "ending": f"ending in {last4}",
-            "masked": "X" * (len(number) - 4) + last4,
+            "ending": self.pick(f"ending in {last4}", f"ending {last4}", f"ending with {last4}"),
+            "masked": grouped("X" * (len(number) - 4) + last4, self.rng, codes=False),
             "stars": f"****{last4}",
-            "full": number,
+            "full": grouped(number, self.rng),
             "x": f"x{last4}",
             "dots": f"...{last4}",
             "spoken": f"ending in {spoken_digits(last4)}",

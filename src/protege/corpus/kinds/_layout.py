@@ -18,6 +18,23 @@ from protege.corpus.noise import ocr_line
 
 Pair = tuple[str, str]
 
+# Remarks printed in parentheses after a label, between it and its value ("Escrow Balance
+# (taxes and insurance) ..... $812.40"): what the figure covers or where a footnote explains it.
+# Only remarks true of every account of a key's kind; NOTE_P is the share of label lines with one.
+NOTE_P = 0.15
+FOOTNOTES = ("see note 1", "see reverse", "*", "see page 2")
+LABEL_NOTES: dict[str, tuple[str, ...]] = {
+    "current_balance": ("principal only", "does not include accrued interest", "unpaid principal"),
+    "interest_rate": ("annual", "per annum", "annual percentage"),
+    "next_payment_amount": ("regular installment", "scheduled", "amount due each period"),
+    "next_payment_due_date": ("next installment", "late charge after grace period"),
+    "past_due_amount": ("late charges not included", "overdue installments"),
+    "payoff_amount": ("certified funds", "subject to final verification"),
+    "per_diem": ("daily interest", "each day after the good-through date"),
+    "escrow_balance": ("taxes and insurance", "held in reserve"),
+    "credit_limit": ("total revolving line",),
+}
+
 
 def statement_date(d: Draft) -> dt.date:
     """A statement (closing) date on or before ``as_of``, two to four weeks before the due
@@ -164,8 +181,19 @@ class Sheet:
         self.lines.extend(self.t(line) for line in lines)
 
     def kv(self, label: str, value: str, width: int | None = None, fill: str = " ") -> None:
-        """A label/value line, the value right-aligned."""
-        self.lines.append(pad(self.t(label), value, width or self.width, fill))
+        """A label/value line, the value right-aligned; sometimes a remark in parentheses
+        follows the label (``LABEL_NOTES``)."""
+        self.lines.append(pad(self.t(self.noted(label, value)), value, width or self.width, fill))
+
+    def noted(self, label: str, value: str) -> str:
+        """``label`` with a parenthesized remark about the value it labels, ``NOTE_P`` of the
+        time (before a trailing colon)."""
+        keys = [e.key for e in self.d.evidence if e.surface == value]
+        if not keys or not self.d.chance(NOTE_P):
+            return label
+        note = self.d.pick(*LABEL_NOTES.get(keys[-1], ()), *FOOTNOTES)
+        stem, colon = (label[:-1], ":") if label.endswith(":") else (label, "")
+        return f"{stem.rstrip()} ({note}){colon}"
 
     def blank(self) -> None:
         """An empty line (never two in a row)."""

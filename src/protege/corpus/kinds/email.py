@@ -14,6 +14,7 @@ from decimal import Decimal
 from protege.corpus.dates import fmt_date
 from protege.corpus.draft import Draft
 from protege.corpus.kinds import (  # noqa: F401  (importing registers their templates)
+    _email_lender_notes,
     _email_notices,
     _email_threads,
 )

@@ -94,11 +94,17 @@ def account_dashboard(d: Draft) -> str:
         )
     if alerts:
         out.append("Alerts (" + str(len(alerts)) + ")\n" + "\n".join(f"• {a}" for a in alerts))
-    ref = account_ref(d, "stars", "x", "masked")
-    tile = [
-        d.pick("My accounts", "Your accounts", "Accounts"),
-        f"{product_label(d)}{' ' + ref if ref else ''}",
-    ]
+    ref = account_ref(d, "stars", "x", "masked", "ending")
+    product = product_label(d)
+    tile_label = f"{product}{' ' + ref if ref else ''}"
+    if ref and d.chance(0.35):
+        # the account named once, in the identity bar under the menu, not in the tile
+        sep = d.pick("  |  ", " · ", "   ")
+        bar = [f"Signed in: {s.borrower_first} {s.borrower_last}", f"Acct {ref}"]
+        bar.append(d.pick("Sign off", "Switch account", "Settings"))
+        out.append(sep.join(bar))
+        tile_label = product
+    tile = [d.pick("My accounts", "Your accounts", "Accounts"), tile_label]
     shown = facts(d)
     if not card and d.chance(0.3):
         shown += payoff_pairs(d)
