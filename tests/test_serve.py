@@ -475,3 +475,59 @@ def test_protege_extract_runs_a_file_through_a_server_and_in_process(
         check=False,
     )
     assert missing.returncode == 1 and "none.jsonl" in missing.stderr
+
+
+def test_eval_puts_the_teacher_and_a_served_student_in_one_table(
+    server: tuple[str, str], sources: Path, tmp_path: Path
+) -> None:
+    upstream, upstream_url = start_upstream(sources)
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        yaml.safe_dump(
+            {
+                "models": {"oracle": {"input": 2.5, "cached_input": 1.25, "output": 10.0}},
+                "self_hosted": {"usd_per_core_hour": 0.0446},
+            }
+        )
+    )
+    try:
+        done = subprocess.run(
+            [
+                str(PROTEGE),
+                "eval",
+                "--data",
+                str(sources),
+                "--prices",
+                str(prices),
+                "--model",
+                f"teacher=oracle@{upstream_url}",
+                "--model",
+                f"student=student@{server[0]},self-hosted",
+                "--out",
+                str(tmp_path / "eval"),
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        stop(upstream)
+    assert done.returncode == 0, done.stderr
+    rows = {m["label"]: m for m in json.loads(done.stdout)["models"]}
+    assert rows["teacher"]["kind"] == "api" and rows["student"]["kind"] == "self-hosted"
+    assert rows["teacher"]["metrics"]["record_error_rate"] == 0.0  # the oracle is the truth
+    assert rows["student"]["metrics"]["n"] == 12
+    teacher_rows = (tmp_path / "eval/predictions/teacher.jsonl").read_text().splitlines()
+    assert all(json.loads(r)["cost_usd"] > 0 for r in teacher_rows)  # priced by its tokens
+    student_rows = [
+        json.loads(r)
+        for r in (tmp_path / "eval/predictions/student.jsonl").read_text().splitlines()
+    ]
+    assert all(r["cpu_s"] > 0 and r["confidence"] for r in student_rows)  # the server's compute
+    with pytest.raises(subprocess.CalledProcessError):
+        subprocess.run(
+            [str(PROTEGE), "eval", "--data", str(sources), "--model", "x=oracle@ftp://nowhere"],
+            capture_output=True,
+            check=True,
+        )

@@ -9,7 +9,9 @@ names. ``evaluate`` and the CLI load every model through ``load_predictor``.
 - a scorer directory (``heads.safetensors`` + ``meta.json`` of kind ``scorer``): the candidate
   scorer (``protege.engine.scorer``);
 - a released model's name (``liability-gemma-3-270m``, see ``protege.models.released``): the
-  adapter or scorer directory it names.
+  adapter or scorer directory it names;
+- ``MODEL@BASE_URL[,key=VAR][,self-hosted]``: any OpenAI-compatible endpoint
+  (``protege.predictors.remote``): the teacher, or a running ``protege serve``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ def load_predictor(spec: str, max_new_tokens: int = 256, grounding: bool = True)
     values are restricted to those the source states (``protege.engine.grounding``)."""
     if spec == RegexPredictor.name:
         return RegexPredictor()
+    from protege.predictors.remote import RemotePredictor, is_remote_spec
+
+    if is_remote_spec(spec):
+        return RemotePredictor(spec)  # named by its model: an API is priced by that name
     from pathlib import Path
 
     from protege.engine.scorer_predictor import ScorerPredictor, is_scorer_dir

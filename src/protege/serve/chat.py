@@ -157,7 +157,10 @@ def usage_of(prediction: Prediction) -> dict[str, int]:
 
 def extras(prediction: Prediction) -> dict[str, Any]:
     """What a student adds to the answer: evidence spans and per-key confidence."""
-    extra: dict[str, Any] = {"evidence": prediction.evidence or {}}
+    extra: dict[str, Any] = {
+        "evidence": prediction.evidence or {},
+        "cpu_s": round(prediction.cpu_s, 6),  # what a client prices self-hosted answers by
+    }
     if prediction.confidence is not None:
         extra["confidence"] = prediction.confidence
     return extra
