@@ -21,6 +21,7 @@ extract.outcome=fallback`` selects exactly the sources to learn from next.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import time
@@ -86,6 +87,11 @@ def typed_record(raw: str) -> tuple[dict[str, Any] | None, str | None]:
     return LiabilityRecord.model_validate(obj).to_json_dict(), None
 
 
+def grounded(record: dict[str, Any], source: Source) -> dict[str, list[int]]:
+    """Each non-null value's span: the first candidate of the source equal to it."""
+    return evidence_spans(record, find_candidates(source.text, source.as_of))
+
+
 def fallback_client(fallback: Fallback) -> Any:
     """The ``openai`` client of the fallback route (no retries: the deadline leaves no room)."""
     from openai import AsyncOpenAI
@@ -109,7 +115,6 @@ class Extractor:
         self._fallback_client: Any = None
         if config.extract.fallback is not None:  # now: its import and setup take ~0.5 s
             self._fallback_client = fallback_client(config.extract.fallback)
-        self.log_failures = 0  # calls the writer refused (it was closed)
 
     def thresholds(self, model: str) -> dict[str, float]:
         """Per-key thresholds for ``model``: serve.yaml's, else the model's calibrated one."""
@@ -127,7 +132,6 @@ class Extractor:
         if result.reasons:
             fallback = self.config.extract.fallback
             if fallback is None:
-                result.outcome = "needs_review"
                 result.reasons.append("no fallback is configured (extract.fallback in serve.yaml)")
             else:
                 result = await self._fallback(request, fallback, messages, deadline, result)
@@ -155,11 +159,12 @@ class Extractor:
         if record is None:
             empty.reasons.append(f"invalid: {request.model} gave no valid record ({error})")
             return empty, tokens
-        if prediction.evidence is not None:
-            evidence = dict(prediction.evidence)
-        else:  # a predictor that gives no spans (regex): the first candidate equal to each value
-            candidates = find_candidates(request.source.text, request.source.as_of)
-            evidence = evidence_spans(record, candidates)
+        # a predictor that gives no spans (regex): the first candidate equal to each value
+        evidence = (
+            dict(prediction.evidence)
+            if prediction.evidence is not None
+            else grounded(record, request.source)
+        )
         confidence = dict(prediction.confidence or {})
         reasons = [
             *arithmetic_reasons(record, request.source.as_of),
@@ -179,7 +184,6 @@ class Extractor:
     ) -> ExtractResult:
         left = deadline - time.perf_counter()
         reasons = list(primary.reasons)
-        primary.outcome = "needs_review"
         if left <= 0:
             primary.reasons.append(f"fallback: no time left of the {request.deadline_ms} ms")
             return primary
@@ -197,8 +201,7 @@ class Extractor:
         if record is None:
             primary.reasons.append(f"fallback: {fallback.model} gave no valid record ({error})")
             return primary
-        candidates = find_candidates(request.source.text, request.source.as_of)
-        evidence = evidence_spans(record, candidates)
+        evidence = grounded(record, request.source)
         return ExtractResult(record, evidence, {}, fallback.model, "fallback", reasons)
 
     async def _ask(self, fallback: Fallback, messages: list[dict[str, str]], timeout: float) -> str:
@@ -239,7 +242,5 @@ class Extractor:
             prompt_id=LIABILITY_PROMPT.id,
             prompt_version=LIABILITY_PROMPT.version,
         )
-        try:
+        with contextlib.suppress(Exception):  # a closed writer at shutdown: the answer goes out
             self.log.submit(call)
-        except Exception:  # a closed writer at shutdown: the answer still goes out
-            self.log_failures += 1

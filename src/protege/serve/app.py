@@ -122,9 +122,10 @@ def serve_routes(state: ServeState) -> list[Route]:
 
 async def http_error(_request: Request, exc: Exception) -> Response:
     """Starlette's own 404 (no such path) and 405 (wrong method), in the envelope."""
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
-    message = exc.detail if isinstance(exc, HTTPException) else "internal error"
-    return ApiError(status, f"{message}: see GET /v1/models and docs/serve.md").response()
+    assert isinstance(exc, HTTPException)  # the only exception this handler is registered for
+    return ApiError(
+        exc.status_code, f"{exc.detail}: see GET /v1/models and docs/serve.md"
+    ).response()
 
 
 def error_handlers() -> dict[Any, Callable[[Request, Exception], Awaitable[Response]]]:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from protege.contract.record import Source
 from protege.engine.predictor import Prediction
-from protege.prompts.liability import BUILTIN_PROMPTS, read_back
+from protege.prompts.liability import LIABILITY_PROMPT, read_back
 from protege.serve.api import ApiError, field_of
 from protege.validation import problems_of
 
@@ -41,13 +41,10 @@ class ChatRequest:
 
 
 def source_of_user_turn(user: str, max_text_chars: int) -> Source:
-    """The source a user turn renders (any built-in liability prompt); ``ApiError`` 400 when
+    """The source a user turn renders with the liability prompt; ``ApiError`` 400 when
     it renders none, or its kind or as-of date is not the contract's."""
-    for prompt in BUILTIN_PROMPTS.values():
-        fields = read_back(prompt, user)
-        if fields is not None:
-            break
-    else:
+    fields = read_back(LIABILITY_PROMPT, user)
+    if fields is None:
         raise ApiError(
             400,
             "this model answers the liability-extract prompt: the last user turn must be "
@@ -55,9 +52,10 @@ def source_of_user_turn(user: str, max_text_chars: int) -> Source:
             "liability-extract), or POST the source to /v1/extract",
             param="messages",
         )
-    text = fields["text"] if "text" in fields else fields.get("marked_text", "")
     return checked_source(
-        {"kind": fields["kind"], "as_of": fields["as_of"], "text": text}, max_text_chars, "messages"
+        {"kind": fields["kind"], "as_of": fields["as_of"], "text": fields["text"]},
+        max_text_chars,
+        "messages",
     )
 
 
