@@ -42,26 +42,75 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 30.0) -
     raise TimeoutError(f"{url} did not come up in {timeout_s} s")
 
 
-def start_upstream(verified: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
+    """Wait until something accepts TCP connections on ``port``; fail if ``proc`` died."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            raise RuntimeError(f"server exited with {proc.returncode}: {err[-2000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listened on port {port} in {timeout_s} s")
+
+
+def start_upstream(
+    verified: Path | None = None, tls: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """The test upstream (tests/upstream_server.py) on a free port: (process, base URL).
-    With a verified contract file its ``oracle`` models answer from it."""
+    With a verified contract file its ``oracle`` models answer from it; with ``tls`` (its
+    UPSTREAM_* variables) it serves https."""
     port = free_port()
     args = [sys.executable, str(HERE / "upstream_server.py"), str(port)]
-    proc = subprocess.Popen([*args, *([str(verified)] if verified else [])], stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [*args, *([str(verified)] if verified else [])],
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(tls or {})},
+    )
+    if tls:
+        wait_for_port(port, proc)
+        return proc, f"https://127.0.0.1:{port}/v1"
     wait_for(f"http://127.0.0.1:{port}/count", proc)
     return proc, f"http://127.0.0.1:{port}/v1"
 
 
-def start_gateway(config: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """``protege gateway --config CONFIG`` on a free port: (process, base URL ending in /v1)."""
+def start_gateway(
+    config: Path, port: int | None = None, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``protege gateway --config CONFIG`` on a free port: (process, base URL ending in /v1).
+    ``env``: variables set for it on top of this process's."""
     port = port or free_port()
     proc = subprocess.Popen(
         [str(PROTEGE), "gateway", "--config", str(config), "--port", str(port)],
         stderr=subprocess.PIPE,
-        env=dict(os.environ),
+        env={**os.environ, **(env or {})},
     )
     wait_for(f"http://127.0.0.1:{port}/healthz", proc)
     return proc, f"http://127.0.0.1:{port}/v1"
+
+
+def start_proxy(credentials: str) -> tuple[subprocess.Popen[bytes], int]:
+    """A real forward proxy (tests/proxy_server.py, pproxy) asking for ``user:pass``:
+    (process, port). Its stdout has a line per proxied connection."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(HERE / "proxy_server.py"),
+            "-l",
+            f"http://127.0.0.1:{port}/#{credentials}",
+            "-v",
+            "--auth",
+            "0",  # ask every connection for the credentials (by default pproxy trusts an IP)
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    wait_for_port(port, proc)
+    return proc, port
 
 
 def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:

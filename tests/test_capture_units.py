@@ -272,7 +272,7 @@ def test_a_relayed_stream_ends_even_when_it_was_never_iterated() -> None:
         return {"type": "http.disconnect"}
 
     async def main() -> None:
-        response = RelayResponse(chunks(), lambda: ended.append(True))
+        response = RelayResponse(chunks(), lambda: ended.append(True), [])
         with contextlib.suppress(ClientDisconnect):  # what Starlette turns the OSError into
             await response({"type": "http", "asgi": {"spec_version": "2.4"}}, receive, send)
 

@@ -10,13 +10,21 @@ the source whose text is in the last user message: ``oracle`` answers the verifi
 ``sloppy`` the record with ``payoff_amount`` dropped (a production model that is sometimes
 wrong), and ``flaky-oracle`` fails with 503 on the first request for every other source, then
 answers like ``oracle`` (for resumable relabelling). ``GET /count`` says how many completions
-were requested.
+were requested, and how many were in progress at most at once (``max_in_flight``).
+
+For the gateway's hardening tests: ``headers`` answers with the request headers it got (as the
+message content, JSON), ``ratelimited`` is a 429 with the headers OpenAI sends with one, and
+``hold`` answers after 0.3 s. Every answer carries ``x-request-id``. With the environment
+variables ``UPSTREAM_CERT`` and ``UPSTREAM_KEY`` it serves https, and with ``UPSTREAM_CLIENT_CA``
+too it requires a client certificate signed by that CA.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import ssl
 import sys
 from typing import Any
 
@@ -26,7 +34,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-COUNT = {"n": 0}
+COUNT = {"n": 0, "in_flight": 0, "max_in_flight": 0}
+REQUEST_ID = {"x-request-id": "req-upstream-1"}
 RECORDS: dict[str, dict[str, Any]] = {}  # source text -> verified record (from argv[2])
 FLAKY_SEEN: set[str] = set()
 USAGE = {
@@ -61,8 +70,33 @@ def _flaky_fails(body: dict[str, Any]) -> bool:
 
 async def completions(request: Request) -> Response:
     COUNT["n"] += 1
+    COUNT["in_flight"] += 1
+    COUNT["max_in_flight"] = max(COUNT["max_in_flight"], COUNT["in_flight"])
+    try:
+        response = await _completions(request)
+    finally:
+        COUNT["in_flight"] -= 1
+    response.headers.update(REQUEST_ID)
+    return response
+
+
+async def _completions(request: Request) -> Response:
     body = await request.json()
     model = body.get("model")
+    if model == "ratelimited":
+        return JSONResponse(
+            {"error": {"message": "slow down", "type": "requests", "param": None, "code": None}},
+            429,
+            headers={
+                "retry-after": "7",
+                "retry-after-ms": "6500",
+                "x-should-retry": "true",
+                "x-ratelimit-remaining-requests": "0",
+                "x-unrelated": "not relayed",
+            },
+        )
+    if model == "hold":
+        await asyncio.sleep(0.3)
     if model == "broken" or (model == "flaky-oracle" and _flaky_fails(body)):
         return JSONResponse(
             {
@@ -92,6 +126,8 @@ async def completions(request: Request) -> Response:
     if model == "slow":
         await asyncio.sleep(3)
     text = _answer(body)
+    if model == "headers":
+        text = json.dumps(dict(request.headers))
     if model == "stall-stream":  # the first chunk, then nothing for 3 s
         return StreamingResponse(_stalled(model), media_type="text/event-stream")
     if body.get("stream"):
@@ -172,4 +208,22 @@ if __name__ == "__main__":
             for line in handle:
                 row = json.loads(line)
                 RECORDS[row["text"]] = row["expected"]
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+    tls: dict[str, object] = {}
+    if os.environ.get("UPSTREAM_CERT"):
+        tls = {
+            "ssl_certfile": os.environ["UPSTREAM_CERT"],
+            "ssl_keyfile": os.environ["UPSTREAM_KEY"],
+        }
+        if os.environ.get("UPSTREAM_CLIENT_CA"):
+            tls |= {
+                "ssl_ca_certs": os.environ["UPSTREAM_CLIENT_CA"],
+                "ssl_cert_reqs": ssl.CERT_REQUIRED,
+            }
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=int(sys.argv[1]),
+        log_level="warning",
+        access_log=False,
+        **tls,  # type: ignore[arg-type]
+    )

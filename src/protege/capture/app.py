@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import ssl
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,10 +17,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as HttpRoute
 
+from protege.capture.auth import Denied, auth_problems
 from protege.capture.config import GatewayConfig, load_gateway_config
 from protege.capture.gateway import Answer, Gateway, error_answer
 from protege.capture.http1 import header_value_ok
-from protege.capture.upstream import JSON
+from protege.capture.proxy import proxy_problems
+from protege.capture.upstream import JSON, tls_context
 from protege.errors import ConfigError
 from protege.pricing import PriceTable, load_prices
 from protege.prompts.registry import PromptRegistry
@@ -30,8 +34,13 @@ class Endpoints:
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
 
-    async def models(self, _request: Request) -> Response:
-        """GET /v1/models: the routed model names."""
+    async def models(self, request: Request) -> Response:
+        """GET /v1/models: the routed model names (to a client with a key, under ``auth``)."""
+        if self.gateway.keys is not None:
+            try:
+                self.gateway.keys.check(request.headers.get("authorization"))
+            except Denied as denied:
+                return _response(self.gateway.denied(denied, time.perf_counter()))
         data = [
             {"id": r.model, "object": "model", "created": 0, "owned_by": "protege"}
             for r in self.gateway.config.routes
@@ -81,7 +90,8 @@ class Endpoints:
 
 
 def _response(answer: Answer) -> Response:
-    return Response(answer.body, answer.status, media_type=JSON)
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in answer.headers or []}
+    return Response(answer.body, answer.status, headers=headers, media_type=JSON)
 
 
 async def _http_error(_request: Request, exc: Exception) -> Response:
@@ -127,6 +137,8 @@ class FastPath:
                 answer = error_answer(500, f"internal gateway error: {exc!r}", "server_error")
             if isinstance(answer, Answer):
                 headers = [(b"content-type", _JSON), (b"content-length", b"%d" % len(answer.body))]
+                if answer.headers:
+                    headers += answer.headers
                 await send(
                     {"type": "http.response.start", "status": answer.status, "headers": headers}
                 )
@@ -153,6 +165,13 @@ def build_app(config: GatewayConfig, *, prices: PriceTable | None = None) -> Fas
         and r.api_key_env in os.environ
         and not header_value_ok(os.environ[r.api_key_env].strip())
     ]
+    missing += auth_problems(config.auth)
+    missing += proxy_problems([r.upstream for r in config.routes])
+    for route in config.routes:
+        try:
+            tls_context(route)
+        except (ssl.SSLError, OSError) as exc:
+            missing.append(f"routes: {route.model}: its TLS files do not load: {exc}")
     if missing:
         raise ConfigError("gateway config", missing)
     if prices is None:

@@ -10,6 +10,14 @@
         api_key_env: OPENAI_API_KEY       # optional
         timeout_s: 30
         fallbacks: [local-student]        # optional, tried in order
+        ca_bundle: /etc/ssl/corp-ca.pem   # optional: trust these CAs for this upstream
+        client_cert: /etc/ssl/me.pem      # optional: mutual TLS (client_key if separate)
+    auth: {keys: [...]}                   # optional client keys (protege.capture.auth)
+    redact: {rules: [...]}                # optional PII redaction of logs (protege.capture.redact)
+    max_connections_per_upstream: 100     # connections open to one origin at once
+
+Proxies come from the environment, as for curl and the ``openai`` client: ``HTTPS_PROXY``,
+``HTTP_PROXY``, ``NO_PROXY`` (``protege.capture.proxy``).
 """
 
 from __future__ import annotations
@@ -20,12 +28,20 @@ from typing import Any
 import yaml  # type: ignore[import-untyped, unused-ignore]
 from pydantic import Field, ValidationError, field_validator
 
+from protege.capture.auth import AuthSettings
+from protege.capture.redact import RedactSettings
 from protege.errors import ConfigError, InputFileError
 from protege.validation import FrozenModel, problems_of
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # 4 MiB: a long-context chat request, far from a memory risk
 CACHE_TTL_S = 3600.0  # an hour: long enough to absorb retries and replays, short enough to expire
 CACHE_MAX_ENTRIES = 10_000  # a few KB per response: tens of MB at most
+# Connections open to one upstream origin at once: a burst beyond it waits for a connection
+# instead of opening thousands (each a TLS handshake on the gateway's one core, and into the
+# provider's own connection limits). 100 is what httpx (and so the openai client) allows.
+MAX_CONNECTIONS_PER_UPSTREAM = 100
+# Requests waiting for one of those connections; beyond it a request is refused at once (503).
+MAX_WAITING_PER_UPSTREAM = 10_000
 
 
 class Route(FrozenModel):
@@ -37,6 +53,9 @@ class Route(FrozenModel):
     api_key_env: str | None = None  # environment variable holding the upstream's API key
     timeout_s: float = Field(30.0, gt=0)
     fallbacks: list[str] = Field(default_factory=list)
+    ca_bundle: Path | None = None  # PEM file of CAs to trust instead of the system's
+    client_cert: Path | None = None  # PEM certificate (and key, unless client_key) for mTLS
+    client_key: Path | None = None
 
     @field_validator("upstream")
     @classmethod
@@ -66,6 +85,10 @@ class GatewayConfig(FrozenModel):
     max_spool_bytes: int | None = Field(None, ge=1)  # None: the spool may use the whole disk
     # Append each record to the spool before answering (~35 µs): a kill -9 then loses nothing.
     write_ahead: bool = True
+    auth: AuthSettings | None = None
+    redact: RedactSettings | None = None
+    max_connections_per_upstream: int = Field(MAX_CONNECTIONS_PER_UPSTREAM, ge=1)
+    max_waiting_per_upstream: int = Field(MAX_WAITING_PER_UPSTREAM, ge=0)
 
     def route(self, model: str) -> Route | None:
         """The route for a model name, if any."""
@@ -96,6 +119,15 @@ def _cross_checks(config: GatewayConfig) -> list[str]:
                     f"routes.{index}.fallbacks: {fallback!r} is not a routed model "
                     f"(routed: {', '.join(names)})"
                 )
+    for index, route in enumerate(config.routes):
+        for name in ("ca_bundle", "client_cert", "client_key"):
+            path = getattr(route, name)
+            if path is not None and not Path(path).is_file():
+                problems.append(f"routes.{index}.{name}: no such file {str(path)!r}")
+        if route.client_key is not None and route.client_cert is None:
+            problems.append(f"routes.{index}.client_key: give client_cert too")
+        if (route.ca_bundle or route.client_cert) and not route.upstream.startswith("https://"):
+            problems.append(f"routes.{index}: TLS settings on a plain http:// upstream")
     return problems
 
 

@@ -27,6 +27,7 @@ import orjson
 from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 
+from protege.capture.auth import Denied, KeyRing
 from protege.capture.cache import ResponseCache, cache_key, wants_cache
 from protege.capture.calls import (
     RequestProblem,
@@ -39,6 +40,7 @@ from protege.capture.calls import (
 from protege.capture.config import GatewayConfig, Route
 from protege.capture.http1 import HTTPError, Pool, Response, encode_headers
 from protege.capture.metrics import GatewayMetrics
+from protege.capture.redact import RULES_TAG, Redactor
 from protege.capture.sched import make_batch
 from protege.capture.upstream import RETRYABLE, Failure, send, target_for
 from protege.pricing import PriceTable
@@ -67,11 +69,16 @@ def read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[bytes, str]:
     return {name: value.decode("latin-1") for name, value in raw if name in HEADERS_READ}
 
 
+Headers = list[tuple[bytes, bytes]]  # ASGI header pairs, names lowercased
+
+
 class Answer(NamedTuple):
-    """A complete JSON answer: its status and body (the app sends it as two ASGI messages)."""
+    """A complete JSON answer: its status, body and extra headers (the app sends it as two
+    ASGI messages)."""
 
     status: int
     body: bytes
+    headers: Headers | None = None
 
 
 class RelayResponse(StreamingResponse):
@@ -79,8 +86,11 @@ class RelayResponse(StreamingResponse):
     its last chunk, on a broken upstream, when the client went away, or when the server never
     iterated it (the upstream answer is closed and the call logged in every case)."""
 
-    def __init__(self, chunks: AsyncIterator[bytes], ended: Callable[[], None]) -> None:
+    def __init__(
+        self, chunks: AsyncIterator[bytes], ended: Callable[[], None], headers: Headers
+    ) -> None:
         super().__init__(chunks, media_type="text/event-stream")
+        self.raw_headers.extend(headers)
         self._ended = ended
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -131,6 +141,8 @@ class Gateway:
             if config.cache.enabled
             else None
         )
+        self.keys = KeyRing(config.auth) if config.auth is not None else None
+        self.redactor = Redactor(config.redact) if config.redact is not None else None
         self.writer: LogWriter | None = None
         self.client: Pool | None = None
         self.batch_threads: list[int] = []  # helper threads kept from preempting the loop
@@ -150,7 +162,11 @@ class Gateway:
             max_spool_bytes=self.config.max_spool_bytes,
             write_ahead=self.config.write_ahead,
         )
-        self.client = Pool()  # runs on this event loop: see protege.capture.http1
+        # Runs on this event loop: see protege.capture.http1.
+        self.client = Pool(
+            max_per_origin=self.config.max_connections_per_upstream,
+            max_waiting=self.config.max_waiting_per_upstream,
+        )
         # What is alive now (modules, config, the store's engine) lives as long as the process:
         # out of the collector's sight, so its full collections only walk what requests leave
         # behind. (The collector stays ~4 % of the loop's CPU under load either way: most of it
@@ -175,6 +191,8 @@ class Gateway:
         auth = self._targets[route.model].auth
         if auth is not None:
             return auth
+        if self.keys is not None:  # the client's key is the gateway's: never sent upstream
+            return b""
         client_auth = headers.get(b"authorization")  # no key configured: pass the client's on
         return encode_headers({"Authorization": client_auth}) if client_auth is not None else b""
 
@@ -196,6 +214,14 @@ class Gateway:
         calls of an event-loop turn behind a shared future (which costs 13 % of the maximum
         throughput and ~1 ms of p99 at 500 req/s)."""
         try:
+            if self.redactor is not None:
+                fired: set[str] = set()
+                call.request = self.redactor.request(call.request, fired)
+                call.response = self.redactor.response(call.response, fired)
+                if call.error:
+                    call.error = self.redactor.text(call.error, fired)
+                if fired:
+                    call.tags = {**call.tags, RULES_TAG: ",".join(sorted(fired))}
             if self.writer is not None:
                 self.writer.submit(call)
         except Exception:  # a closed writer at shutdown: the answer still goes out
@@ -239,6 +265,12 @@ class Gateway:
         complete answer, or a stream to relay (an ASGI app of its own)."""
         started = time.perf_counter()
         headers = read_headers(raw_headers)
+        client_tags = None
+        if self.keys is not None:
+            try:
+                client_tags = self.keys.check(headers.get(b"authorization")).tags
+            except Denied as denied:
+                return self.denied(denied, started)
         try:
             raw = await self._read_body(receive, headers)
             try:
@@ -257,6 +289,8 @@ class Gateway:
                     param="model",
                 )
             tags = parse_tags(headers.get(b"x-protege-tags"), body.get("metadata"))
+            if client_tags is not None:  # the key's tags win: they say who called
+                tags = {**tags, **client_tags}
         except RequestProblem as problem:
             self.metrics.error("invalid_request")
             self.metrics.observe("", problem.status, time.perf_counter() - started)
@@ -284,6 +318,19 @@ class Gateway:
                 return self._answer_cached(call, cached, started)
         # a stream is logged when it ends, after its 200 went out
         return await self._forward(call, chain, body, raw, headers, started, key)
+
+    def denied(self, denied: Denied, started: float) -> Answer:
+        """The 401 or 429 of a request the key ring refused."""
+        unauthorized = denied.status == 401
+        self.metrics.error("unauthorized" if unauthorized else "rate_limited")
+        self.metrics.observe("", denied.status, time.perf_counter() - started)
+        kind, code = (
+            ("invalid_request_error", "invalid_api_key")
+            if unauthorized
+            else ("requests", "rate_limit_exceeded")
+        )
+        extra = [(k.encode(), v.encode()) for k, v in denied.headers.items()]
+        return Answer(denied.status, error_body(denied.message, kind, code=code), extra)
 
     def _answer_cached(self, call: LoggedCall, data: bytes, started: float) -> Answer:
         response = orjson.loads(data)
@@ -351,12 +398,12 @@ class Gateway:
                     if key is not None and self.cache is not None:
                         self.cache.put(key, data)
                 self._finish(call, route, 200, started)
-                return Answer(200, data)
+                return Answer(200, data, outcome.headers)
             envelope = _as_envelope(status, data or b"")
             call.status, call.error = "error", envelope.decode("utf-8", "replace")[:1000]
             self.metrics.error("upstream")
             self._finish(call, route, status, started)
-            return Answer(status, envelope)
+            return Answer(status, envelope, outcome.headers)
         call.status = "timeout" if failure.kind == "timeout" else "error"
         call.error = failure.message
         self.metrics.error(failure.kind)
@@ -401,4 +448,4 @@ class Gateway:
             finally:
                 ended()
 
-        return RelayResponse(chunks(), ended)
+        return RelayResponse(chunks(), ended, response.headers)

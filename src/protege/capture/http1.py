@@ -16,22 +16,28 @@ What it does, and no more, since the gateway sends one kind of request:
 - a deadline for the whole answer, or for a stream, for its headers and then for each chunk;
 - one retry on a new connection when a reused one closes within ``RETRY_WITHIN_S`` and before
   any byte of its answer (the server dropped an idle keep-alive connection as the request went
-  out), as the official OpenAI client retries a request whose connection failed.
-- a host's addresses tried in turn, families alternating, 250 ms each but the last.
-No redirects, no proxies, no decompression (no Accept-Encoding is sent: bytes pass through).
+  out), as the official OpenAI client retries a request whose connection failed;
+- at most ``max_per_origin`` connections open to one origin, requests beyond them waiting (at
+  most ``max_waiting``) for one to come free: ``Busy`` when none does in time;
+- connections opened by ``protege.capture.dial`` (Happy Eyeballs, or a proxy's ``CONNECT``
+  tunnel), TLS started on the connected socket, with the endpoint's own ``SSLContext`` if any;
+- the headers an OpenAI client reads from an answer (``RELAYED``) kept in ``Response.headers``.
+No redirects, no decompression (no Accept-Encoding is sent: bytes pass through).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-import socket
 import ssl
 from collections import deque
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import httptools
+
+from protege.capture.dial import dial
+from protege.capture.proxy import Proxy
 
 MAX_IDLE_PER_ORIGIN = 256  # idle keep-alive connections kept per origin (each is a socket)
 IDLE_FOR_S = 60.0  # a connection idle longer is closed instead of reused: servers drop them too
@@ -44,29 +50,24 @@ SWEEP_S = 0.05
 # closed by the server while idle: the request is sent again on a new connection. Later, the
 # upstream may have worked on it (and billed it), so the failure is reported instead.
 RETRY_WITHIN_S = 0.5
-# A host with several addresses (IPv6 and IPv4): each but the last gets this long to connect
-# before the next is tried (RFC 8305's connection attempt delay), so a black-holed IPv6 route
-# costs 250 ms instead of the whole timeout.
-FALLBACK_AFTER_S = 0.25
-
-
-def _interleaved(addresses: list[str], families: list[int]) -> list[str]:
-    """``addresses`` in resolver order, alternating address families (RFC 8305), each once."""
-    by_family: dict[int, list[str]] = {}
-    for address, family in zip(addresses, families, strict=True):
-        if address not in by_family.setdefault(family, []):
-            by_family[family].append(address)
-    queues = list(by_family.values())
-    ordered = []
-    while any(queues):
-        for queue in queues:
-            if queue:
-                ordered.append(queue.pop(0))
-    return ordered
+# The answer headers kept for the caller: those the official OpenAI clients read (to back off
+# on a 429, and to report the request id), and every ``x-ratelimit-*``.
+RELAYED = frozenset({b"x-request-id", b"retry-after", b"retry-after-ms", b"x-should-retry"})
+RATELIMIT_PREFIX = b"x-ratelimit-"
+DEFAULT_MAX_PER_ORIGIN = 100  # connections open to one origin at once (httpx's default too)
+DEFAULT_MAX_WAITING = 10_000  # requests queued for a connection to one origin
 
 
 class HTTPError(Exception):
     """The connection failed, broke, or carried something that is not an HTTP/1.1 answer."""
+
+
+class Busy(Exception):
+    """Every connection to the origin stayed in use for the request's whole timeout, or too many
+    requests already wait for one."""
+
+
+Origin = tuple[str, int, bool, "ssl.SSLContext | None", "Proxy | None"]
 
 
 class Endpoint(NamedTuple):
@@ -76,15 +77,25 @@ class Endpoint(NamedTuple):
     port: int
     tls: bool
     head: bytes  # request line and fixed headers, ending just before Content-Length's value
+    ssl_context: ssl.SSLContext | None = None  # None: the system's CAs
+    proxy: Proxy | None = None  # the forward proxy its connections go through
 
     @property
-    def origin(self) -> tuple[str, int, bool]:
+    def origin(self) -> Origin:
         """What its connections are pooled by."""
-        return (self.host, self.port, self.tls)
+        return (self.host, self.port, self.tls, self.ssl_context, self.proxy)
 
 
-def endpoint(url: str, user_agent: str, content_type: str = "application/json") -> Endpoint:
-    """Parse ``url`` once (``ValueError`` if it is not an http(s) URL with a host)."""
+def endpoint(
+    url: str,
+    user_agent: str,
+    content_type: str = "application/json",
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    proxy: Proxy | None = None,
+) -> Endpoint:
+    """Parse ``url`` once (``ValueError`` if it is not an http(s) URL with a host). Through a
+    ``proxy``, an http:// URL is requested in absolute form; an https:// one is tunnelled."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http:// or https:// URL with a host: {url!r}")
@@ -92,11 +103,16 @@ def endpoint(url: str, user_agent: str, content_type: str = "application/json") 
     port = parts.port or (443 if tls else 80)
     host_header = parts.netloc.rpartition("@")[2]  # credentials never go in the Host header
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    extra = ""
+    if proxy is not None and not tls:
+        target = f"http://{host_header}{target}"
+        if proxy.authorization is not None:
+            extra = f"Proxy-Authorization: {proxy.authorization}\r\n"
     head = (
         f"POST {target} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: {user_agent}\r\n"
-        f"Accept: */*\r\nContent-Type: {content_type}\r\nContent-Length: "
+        f"{extra}Accept: */*\r\nContent-Type: {content_type}\r\nContent-Length: "
     ).encode("ascii")
-    return Endpoint(parts.hostname, port, tls, head)
+    return Endpoint(parts.hostname, port, tls, head, ssl_context, proxy)
 
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # a header name (RFC 9110's token)
@@ -126,6 +142,7 @@ class Response:
         self, conn: _Connection, deadline: float, timeout_s: float, per_chunk: bool
     ) -> None:
         self.status = 0
+        self.headers: list[tuple[bytes, bytes]] = []  # the RELAYED ones, names lowercased
         self.got_bytes = False  # whether any byte of the answer arrived
         self._conn = conn
         self._loop = conn.loop
@@ -150,8 +167,8 @@ class Response:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    def _head(self, status: int) -> None:
-        self.status, self._head_done = status, True
+    def _head(self, status: int, headers: list[tuple[bytes, bytes]]) -> None:
+        self.status, self.headers, self._head_done = status, headers, True
         if self._per_chunk:  # the first chunk is due within the timeout from the head on
             self._deadline = self._loop.time() + self._timeout_s
         self._wake()
@@ -263,7 +280,7 @@ def _declares_length(headers: dict[bytes, bytes]) -> bool:
 class _Connection(asyncio.Protocol):
     """One keep-alive connection, carrying one request at a time."""
 
-    def __init__(self, pool: Pool, origin: tuple[str, int, bool]) -> None:
+    def __init__(self, pool: Pool, origin: Origin) -> None:
         self.pool = pool
         self.origin = origin
         self.loop = pool.loop
@@ -277,6 +294,7 @@ class _Connection(asyncio.Protocol):
         self.closed = False
         self.paused = False
         self.out_of_step = False  # bytes came that belong to no request: never reuse it
+        self.counted = False  # holds one of its origin's connection slots (Pool._open)
         self.idle_since = 0.0
         self._length_known = False  # the answer has Content-Length or is chunked
 
@@ -304,6 +322,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        self.pool.forget(self)
         response, self.response = self.response, None
         if response is None:
             return
@@ -323,7 +342,12 @@ class _Connection(asyncio.Protocol):
             self.out_of_step = True
         elif status >= 200:  # 1xx: interim, the real one follows
             self._length_known = status in (204, 304) or _declares_length(headers)
-            response._head(status)
+            kept = []
+            for name, value in headers.items():
+                lowered = name.lower()
+                if lowered in RELAYED or lowered.startswith(RATELIMIT_PREFIX):
+                    kept.append((lowered, value))
+            response._head(status, kept)
         headers.clear()
 
     def on_body(self, body: bytes) -> None:
@@ -359,21 +383,39 @@ class _Connection(asyncio.Protocol):
 
     def close(self) -> None:
         self.closed = True
+        self.pool.forget(self)
         if self.transport is not None:
             self.transport.close()
 
 
 class Pool:
-    """Keep-alive connections per origin, opened on demand, with no cap on how many are open
-    at once (the upstream's own limits apply); at most ``MAX_IDLE_PER_ORIGIN`` wait idle."""
+    """Keep-alive connections per origin, opened on demand: at most ``max_per_origin`` open to
+    one origin at once (a request beyond them waits for one, in a queue of at most
+    ``max_waiting``), and at most ``MAX_IDLE_PER_ORIGIN`` of them idle."""
 
-    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        tls: ssl.SSLContext | None = None,
+        *,
+        max_per_origin: int = DEFAULT_MAX_PER_ORIGIN,
+        max_waiting: int = DEFAULT_MAX_WAITING,
+    ) -> None:
         self.loop = asyncio.get_running_loop()
         self._tls = tls
-        self._idle: dict[tuple[str, int, bool], deque[_Connection]] = {}
+        self.max_per_origin = max_per_origin
+        self.max_waiting = max_waiting
+        self._idle: dict[Origin, deque[_Connection]] = {}
+        self._open: dict[Origin, int] = {}  # connections open or opening, per origin
+        # Requests waiting for a connection: each future gets a released connection, or None
+        # when a slot came free (the waiter then opens a connection itself).
+        self._waiters: dict[Origin, deque[asyncio.Future[_Connection | None]]] = {}
         self._closed = False
         self._watched: set[Response] = set()  # answers not yet complete, with their deadlines
         self._sweeper: asyncio.TimerHandle | None = None
+
+    def open_connections(self, origin: Origin) -> int:
+        """How many connections to ``origin`` are open or opening now."""
+        return self._open.get(origin, 0)
 
     async def request(
         self,
@@ -386,13 +428,11 @@ class Pool:
         """Send ``POST`` with ``body`` and the encoded ``headers`` (``encode_headers``); return
         the response once its head is in. ``timeout_s`` bounds the whole answer, or for a
         ``stream`` its head and then each chunk (``TimeoutError``); ``HTTPError`` or ``OSError``
-        when no answer could be had."""
+        when no answer could be had; ``Busy`` when no connection came free in time."""
         data = b"%s%d\r\n%s\r\n%s" % (where.head, len(body), headers, body)
         deadline = self.loop.time() + timeout_s
         for attempt in (1, 2):
-            conn, reused = self._reuse(where) if attempt == 1 else (None, False)
-            if conn is None:
-                conn = await self._connect(where, deadline)
+            conn, reused = await self._acquire(where, deadline, reuse=attempt == 1)
             sent = self.loop.time()
             response = conn.send(data, deadline, timeout_s, stream)
             try:
@@ -412,51 +452,117 @@ class Pool:
             return response
         raise AssertionError("unreachable")  # the loop returns or raises
 
-    def _reuse(self, where: Endpoint) -> tuple[_Connection | None, bool]:
-        idle = self._idle.get(where.origin)
+    async def _acquire(
+        self, where: Endpoint, deadline: float, reuse: bool
+    ) -> tuple[_Connection, bool]:
+        """A connection for one request: (connection, whether it was used before)."""
+        origin = where.origin
+        while True:
+            if reuse:
+                conn = self._reuse(origin)
+                if conn is not None:
+                    return conn, True
+            reuse = True  # after a wait, an idle connection is as good as a new one
+            if self._open.get(origin, 0) < self.max_per_origin:
+                return await self._connect(where, deadline), False
+            waiters = self._waiters.setdefault(origin, deque())
+            if len(waiters) >= self.max_waiting:
+                raise Busy(
+                    f"{self.max_per_origin} connections to {where.host}:{where.port} are in use "
+                    f"and {len(waiters)} requests already wait for one"
+                )
+            waiter: asyncio.Future[_Connection | None] = self.loop.create_future()
+            waiters.append(waiter)
+            try:
+                async with asyncio.timeout_at(deadline):
+                    handed = await waiter
+            except TimeoutError as exc:
+                if waiter.done() and not waiter.cancelled():  # handed over as time ran out
+                    late = waiter.result()
+                    if late is not None:
+                        self.release(late)
+                    else:
+                        self._wake_one(origin)
+                raise Busy(
+                    f"all {self.max_per_origin} connections to {where.host}:{where.port} stayed "
+                    "in use for the request's whole timeout"
+                ) from exc
+            finally:
+                if not waiter.done():
+                    waiter.cancel()
+            if handed is not None:
+                return handed, True
+
+    def _reuse(self, origin: Origin) -> _Connection | None:
+        idle = self._idle.get(origin)
         now = self.loop.time()
         while idle:
             conn = idle.pop()  # the most recent: the likeliest to be alive
             if not conn.closed and now - conn.idle_since < IDLE_FOR_S:
-                return conn, True
+                return conn
             conn.close()
-        return None, False
+        return None
+
+    def _context(self, where: Endpoint) -> ssl.SSLContext:
+        if where.ssl_context is not None:
+            return where.ssl_context
+        if self._tls is None:
+            self._tls = ssl.create_default_context()
+        return self._tls
 
     async def _connect(self, where: Endpoint, deadline: float) -> _Connection:
         if self._closed:
             raise HTTPError("the client is closed")
         origin = where.origin
-        tls = None
-        if where.tls:
-            tls = self._tls or ssl.create_default_context()
-            self._tls = tls
+        self._open[origin] = self._open.get(origin, 0) + 1  # the slot is held while connecting
+        conn = None
         try:
+            tls = self._context(where) if where.tls else None
             async with asyncio.timeout_at(deadline):
-                found = await self.loop.getaddrinfo(where.host, where.port, type=socket.SOCK_STREAM)
-        except TimeoutError as exc:
-            raise TimeoutError(f"could not resolve {where.host} in time") from exc
-        addresses = _interleaved([str(info[4][0]) for info in found], [info[0] for info in found])
-        failure: BaseException = OSError(f"{where.host} has no address")
-        for i, address in enumerate(addresses):
-            remaining = deadline - self.loop.time()
-            if remaining <= 0:
-                break
-            last = i == len(addresses) - 1
-            try:
-                async with asyncio.timeout(remaining if last else min(remaining, FALLBACK_AFTER_S)):
+                sock = await dial(where.host, where.port, where.proxy, tunnel=where.tls)
+                try:
                     _, conn = await self.loop.create_connection(
                         lambda: _Connection(self, origin),
-                        address,
-                        where.port,
+                        sock=sock,
                         ssl=tls,
                         server_hostname=where.host if tls else None,
                     )
-                return conn
-            except (OSError, TimeoutError) as exc:  # on to the next address
-                failure = exc
-        if isinstance(failure, TimeoutError) or deadline <= self.loop.time():
-            raise TimeoutError(f"could not connect to {where.host}:{where.port} in time")
-        raise failure
+                except BaseException:
+                    sock.close()
+                    raise
+        except TimeoutError as exc:
+            self._slot_freed(origin)
+            raise TimeoutError(f"could not connect to {where.host}:{where.port} in time") from exc
+        except BaseException:
+            self._slot_freed(origin)
+            raise
+        conn.counted = True
+        if conn.closed:  # lost during the handshake: its slot went back already
+            self.forget(conn)
+        return conn
+
+    def _slot_freed(self, origin: Origin) -> None:
+        left = self._open.get(origin, 1) - 1
+        if left > 0:
+            self._open[origin] = left
+        else:
+            self._open.pop(origin, None)
+        self._wake_one(origin)
+
+    def _wake_one(self, origin: Origin) -> None:
+        """Tell the next waiter for ``origin`` that a slot is free: it opens a connection."""
+        waiters = self._waiters.get(origin)
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    def forget(self, conn: _Connection) -> None:
+        """A connection closed: its slot goes to the next waiter (once per connection)."""
+        if conn.counted:
+            conn.counted = False
+            self._slot_freed(conn.origin)
 
     def watch(self, response: Response) -> None:
         """Check ``response``'s deadline until it is unwatched."""
@@ -477,7 +583,14 @@ class Pool:
             self._sweeper = self.loop.call_later(SWEEP_S, self._sweep) if self._watched else None
 
     def release(self, conn: _Connection) -> None:
-        """Keep an idle connection for the next request to its origin (or close it)."""
+        """Hand a connection whose answer is complete to the next waiter, or keep it idle for
+        the next request to its origin (or close it)."""
+        waiters = self._waiters.get(conn.origin)
+        while waiters and not self._closed and not conn.closed:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(conn)
+                return
         idle = self._idle.setdefault(conn.origin, deque())
         if self._closed or conn.closed or len(idle) >= MAX_IDLE_PER_ORIGIN:
             conn.close()

@@ -7,10 +7,20 @@ docs/results/capture-2026-11). One pool of keep-alive connections serves every r
 
 from __future__ import annotations
 
+import ssl
 from typing import NamedTuple
 
 from protege.capture.config import Route
-from protege.capture.http1 import Endpoint, HTTPError, Pool, Response, encode_headers, endpoint
+from protege.capture.http1 import (
+    Busy,
+    Endpoint,
+    HTTPError,
+    Pool,
+    Response,
+    encode_headers,
+    endpoint,
+)
+from protege.capture.proxy import proxy_for
 from protege.version import __version__
 
 JSON = "application/json"
@@ -33,12 +43,27 @@ class Target(NamedTuple):
     auth: bytes | None  # the route's Authorization line; None: pass the client's on
 
 
+def tls_context(route: Route) -> ssl.SSLContext | None:
+    """The route's own TLS settings (CA bundle, client certificate); None: the defaults.
+    ``ssl.SSLError`` or ``OSError`` for a file that is not what it should be."""
+    if route.ca_bundle is None and route.client_cert is None:
+        return None
+    context = ssl.create_default_context(cafile=str(route.ca_bundle) if route.ca_bundle else None)
+    if route.client_cert is not None:
+        key = str(route.client_key) if route.client_key else None
+        context.load_cert_chain(str(route.client_cert), key)
+    return context
+
+
 def target_for(route: Route, api_key: str | None) -> Target:
-    """The chat-completions endpoint of a route, with its API key's header when it has one."""
+    """The chat-completions endpoint of a route (its TLS settings, and the proxy the environment
+    names for it), with its API key's header when it has one."""
     auth = None
     if api_key is not None:  # checked by app.build_app; a key file's trailing newline is dropped
         auth = encode_headers({"Authorization": f"Bearer {api_key.strip()}"})
-    return Target(endpoint(f"{route.upstream}/chat/completions", USER_AGENT, JSON), auth)
+    url = f"{route.upstream}/chat/completions"
+    where = endpoint(url, USER_AGENT, JSON, ssl_context=tls_context(route), proxy=proxy_for(url))
+    return Target(where, auth)
 
 
 class Upstream(NamedTuple):
@@ -47,6 +72,7 @@ class Upstream(NamedTuple):
     status: int
     data: bytes | None  # None: a stream, read through ``stream``
     stream: Response | None = None
+    headers: list[tuple[bytes, bytes]] | None = None  # relayed to the client (http1.RELAYED)
 
 
 async def send(
@@ -63,8 +89,10 @@ async def send(
     try:
         response = await pool.request(target.endpoint, payload, headers, route.timeout_s, stream)
         if stream and response.status == 200:
-            return Upstream(200, None, response)
-        return Upstream(response.status, await response.read())
+            return Upstream(200, None, response, response.headers)
+        return Upstream(response.status, await response.read(), None, response.headers)
+    except Busy as exc:
+        return Failure(503, f"upstream {route.upstream} is busy: {exc}", "upstream_busy")
     except TimeoutError:
         return Failure(
             504, f"upstream {route.upstream} timed out after {route.timeout_s:g} s", "timeout"

@@ -22,15 +22,26 @@ def gateway_command(
     workers: int = typer.Option(
         1, "--workers", min=1, help="uvicorn worker processes (each logs through its own spool)."
     ),
+    insecure: bool = typer.Option(
+        False,
+        "--insecure",
+        help="Listen on a non-loopback --host without client keys (an auth: block): anyone "
+        "who reaches it spends the routes' API keys.",
+    ),
 ) -> None:
     """Forward chat completions to their upstreams and log every call.
 
     Example: protege gateway --config gateway.yaml --port 8100, then point any OpenAI client at
     http://127.0.0.1:8100/v1.
     """
+    from protege.capture.auth import exposure_problem
     from protege.capture.server import check_gateway, serve
+    from protege.errors import UsageError
 
     loaded = check_gateway(config)
+    problem = exposure_problem(host, loaded.auth, insecure)
+    if problem is not None:
+        raise UsageError(problem)
     routes = ", ".join(r.model for r in loaded.routes)
     err_console.print(
         f"protege gateway on http://{host}:{port}/v1 ({workers} worker(s)); routes: {routes}"
