@@ -4,6 +4,8 @@ TensorZero's and LiteLLM's gateways, all in one run.
 Paths, all answered by the same fixed upstream (``fixed_upstream.py``, a raw uvloop server):
 - direct: the load generator talks to the upstream itself (the floor);
 - protege: ``protege gateway``, logging on (it always is): SQLite store and spool in a temp dir;
+- protege_pg: the same with the PostgreSQL store (a fresh database on the local server, named by
+  ``PROTEGE_BENCH_PG``, dropped afterwards);
 - tensorzero: TensorZero's Rust HTTP gateway embedded from the ``tensorzero`` wheel, one
   OpenAI-compatible provider model; no ClickHouse, so it logs nothing;
 - litellm: the LiteLLM proxy (``litellm[proxy]``), one uvicorn worker, otherwise its defaults.
@@ -58,7 +60,10 @@ ANCHORS = BENCH / ".venv-anchors"
 # on the package index this project reaches (1.109+ need litellm-proxy-extras versions not there).
 ANCHOR_PACKAGES = {"tensorzero": "tensorzero==2026.6.0", "litellm": "litellm[proxy]==1.108.0"}
 PROBES = {"tensorzero": "tensorzero", "litellm": "litellm-proxy-extras"}  # there: installed
-PATHS = ("direct", "protege", "tensorzero", "litellm")
+PATHS = ("direct", "protege", "protege_pg", "tensorzero", "litellm")
+# The PostgreSQL server the protege_pg path logs to: a database is created on it for the run.
+PG_SERVER = os.environ.get("PROTEGE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+PG_DATABASE = f"protege_bench_{os.getpid()}"
 GATEWAY_CORE, CLIENT_CORE = "0", "1"
 RATES = (200, 500)  # req/s of the open-loop runs
 OPEN_CONNECTIONS = 128  # most requests in flight: 256 ms of arrivals at 500 req/s
@@ -217,16 +222,39 @@ def measure(target: Target, tmp: Path, duration: int) -> dict[str, Any]:
 # -- the gateways ----------------------------------------------------------------------------
 
 
-def start_protege(servers: list[Server], tmp: Path, upstream: str) -> Target:
+def start_protege(servers: list[Server], tmp: Path, upstream: str, store: str = "") -> Target:
+    store = store or f"sqlite:///{tmp}/logs.db"
     config = tmp / "protege.yaml"
     config.write_text(
-        f"store: sqlite:///{tmp}/logs.db\nspool_dir: {tmp}/spool\n"
+        f"store: {store}\nspool_dir: {tmp}/spool-{abs(hash(store))}\n"
         f"routes:\n  - model: bench-model\n    upstream: {upstream}\n"
     )
     port, protege = free_port(), str(BENCH.parent / ".venv/bin/protege")
     cmd = [protege, "gateway", "--config", str(config), "--port", str(port)]
     server = spawn(servers, tmp, "protege", cmd, GATEWAY_CORE)
     return Target(f"http://127.0.0.1:{port}/v1/chat/completions", server=server)
+
+
+def _pg_admin(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_SERVER, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def pg_store_url() -> str:
+    """The SQLAlchemy URL of the run's database on ``PG_SERVER``."""
+    base = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{PG_DATABASE}"
+
+
+def start_protege_pg(servers: list[Server], tmp: Path, upstream: str) -> Target:
+    try:
+        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
+    except Exception as exc:  # no server, no rights: the path is skipped, with the reason
+        raise RuntimeError(f"cannot create a database on {PG_SERVER}: {exc}") from exc
+    return start_protege(servers, tmp, upstream, pg_store_url())
 
 
 # What tensorzero.patch_openai_client() does to start its embedded HTTP gateway, without the
@@ -275,8 +303,14 @@ def start_litellm(servers: list[Server], tmp: Path, upstream: str) -> Target:
     return Target(f"http://127.0.0.1:{port}/v1/chat/completions", headers=auth, server=server)
 
 
-STARTERS = {"protege": start_protege, "tensorzero": start_tensorzero, "litellm": start_litellm}
-STARTUP_S = {"protege": 60, "tensorzero": 30, "litellm": 180}  # litellm: ~15 s when idle
+STARTERS = {
+    "protege": start_protege,
+    "protege_pg": start_protege_pg,
+    "tensorzero": start_tensorzero,
+    "litellm": start_litellm,
+}
+# litellm: ~15 s when idle
+STARTUP_S = {"protege": 60, "protege_pg": 60, "tensorzero": 30, "litellm": 180}
 
 
 # -- setup -----------------------------------------------------------------------------------
@@ -324,6 +358,16 @@ def logged_calls(db: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM calls").fetchone()[0])
 
 
+def logged_calls_pg() -> int:
+    """Rows in the run's PostgreSQL database."""
+    import psycopg
+
+    url = pg_store_url().replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*) FROM calls").fetchone()
+    return int(row[0]) if row else 0
+
+
 # -- report ----------------------------------------------------------------------------------
 
 
@@ -345,9 +389,12 @@ def summarize(paths: dict[str, dict[str, Any]]) -> dict[str, Any]:
                 for r, o in result["open_loop"].items()
             }
     added = paths.get("protege", {}).get("added_ms", {}).get("500", {})
+    added_pg = paths.get("protege_pg", {}).get("added_ms", {}).get("500", {})
     out: dict[str, Any] = {
         "added_p50_ms_500rps": (p50 := added.get("p50_ms")),
         "added_p99_ms_500rps": (p99 := added.get("p99_ms")),
+        "added_p50_ms_500rps_pg": added_pg.get("p50_ms"),
+        "added_p99_ms_500rps_pg": added_pg.get("p99_ms"),
         **{f"max_rps_{name}": paths.get(name, {}).get("max_rps") for name in PATHS},
     }
     pr, tz, floor = (out[f"max_rps_{n}"] for n in ("protege", "tensorzero", "direct"))
@@ -365,15 +412,15 @@ def print_table(paths: dict[str, dict[str, Any]]) -> None:
     def ms(x: float | None) -> str:
         return "-" if x is None else f"{x:.2f}"
 
-    head = f"{'path':<11}{'max req/s':>10}"
+    head = f"{'path':<12}{'max req/s':>10}"
     for rate in RATES:
         head += f"{f'@{rate}: p50':>12}{'p99':>8}{'req/s':>7}{'errs':>7}{'+p50':>7}{'+p99':>8}"
     print(f"\n{head}\n{'-' * len(head)}")
     for name, r in paths.items():
         if r["status"] != "ok":
-            print(f"{name:<11}skipped: {r['reason'].splitlines()[0][:100]}")
+            print(f"{name:<12}skipped: {r['reason'].splitlines()[0][:100]}")
             continue
-        row = f"{name:<11}{r['max_rps']:>10,.0f}"
+        row = f"{name:<12}{r['max_rps']:>10,.0f}"
         for rate in RATES:
             o, added = r["open_loop"][str(rate)], r.get("added_ms", {}).get(str(rate), {})
             errs = o["non_2xx"] + o["socket_errors"] + o["timeouts"]
@@ -423,9 +470,14 @@ def main() -> None:
                         target.server.stop()
                 if name == "protege" and paths[name]["status"] == "ok":
                     paths[name]["logged_calls"] = logged_calls(tmp / "logs.db")
+                if name == "protege_pg" and paths[name]["status"] == "ok":
+                    paths[name]["logged_calls"] = logged_calls_pg()
         finally:
             for server in servers:
                 server.stop()
+            if "protege_pg" in wanted:
+                with contextlib.suppress(Exception):
+                    _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
     ok = [p for p in ANCHOR_PACKAGES if paths.get(p, {}).get("status") == "ok"]
     data = {
         "benchmark": "gateway_overhead",

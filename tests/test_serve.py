@@ -30,7 +30,7 @@ from protege.store import LogStore  # noqa: E402
 from protege.train import load_config  # noqa: E402
 from protege.train.scorer import train_scorer  # noqa: E402
 
-from servers import get, post, start_serve, start_upstream, stop  # noqa: E402
+from servers import eventually, get, post, start_serve, start_upstream, stop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PROTEGE = Path(sys.executable).parent / "protege"
@@ -521,3 +521,53 @@ def test_eval_puts_the_teacher_and_a_served_student_in_one_table(
             capture_output=True,
             check=True,
         )
+
+
+def test_serve_takes_the_gateways_client_keys(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same auth block as the gateway's: /v1/* needs a key, the key's name and tags go
+    with every logged extraction, and health stays open."""
+    monkeypatch.setenv("SERVE_TEST_KEY", "sk-serve-abc")
+    store = f"sqlite:///{tmp_path / 'logs.db'}"
+    config = tmp_path / "serve.yaml"
+    auth = {"keys": [{"name": "loans-app", "key_env": "SERVE_TEST_KEY", "tags": {"team": "x"}}]}
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "models": {"regex": "regex"},
+                "store": store,
+                "spool_dir": str(tmp_path / "spool"),
+                "auth": auth,
+            }
+        )
+    )
+    proc, url = start_serve("--config", str(config))
+    try:
+        source = load_verified(sources)[0]
+        status, answer = post(url + "/extract", _body(source))
+        assert status == 401 and answer["error"]["code"] == "invalid_api_key"
+        headers = {"Authorization": "Bearer sk-serve-abc"}
+        status, answer = post(url + "/extract", _body(source), headers)
+        assert status == 200 and answer["model"] == "regex"
+        keyed = openai.OpenAI(base_url=url, api_key="sk-serve-abc", max_retries=0)
+        assert [m.id for m in keyed.models.list()] == ["regex"]
+        with pytest.raises(openai.AuthenticationError):
+            openai.OpenAI(base_url=url, api_key="sk-wrong", max_retries=0).models.list()
+        assert get(url.removesuffix("/v1") + "/healthz")[0] == 200
+
+        def tagged() -> bool:
+            with LogStore(store) as s:
+                calls = list(s.iter_calls())
+            return any(c.tags.get("auth.key") == "loans-app" for c in calls)
+
+        assert eventually(tagged)
+    finally:
+        stop(proc)
+    refused = subprocess.run(
+        [str(PROTEGE), "serve", "--model", "regex", "--host", "0.0.0.0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode != 0 and "--insecure" in refused.stderr

@@ -48,6 +48,7 @@ from protege.prompts.registry import parse_prompt_ref
 from protege.store import LogWriter
 from protege.store.record import LoggedCall
 
+ATTEMPTS_TAG = "gateway.attempts"  # "route=status,..." on a call that went past its first route
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]  # an ASGI receive callable
 
 # The request headers the gateway reads, picked from the ASGI scope in one pass (ASGI servers
@@ -197,8 +198,11 @@ class Gateway:
         return encode_headers({"Authorization": client_auth}) if client_auth is not None else b""
 
     def _payload(self, route: Route, body: dict[str, Any], raw: bytes) -> bytes:
-        if route.upstream_model and route.upstream_model != body["model"]:
-            return orjson.dumps({**body, "model": route.upstream_model})
+        # The name the upstream knows the model by: a fallback route sends its own, not the
+        # name the client asked for.
+        model = route.upstream_model or route.model
+        if model != body["model"]:
+            return orjson.dumps({**body, "model": model})
         return raw
 
     def _prompt(self, header: str | None) -> tuple[str | None, str | None]:
@@ -369,6 +373,7 @@ class Gateway:
         assert self.client is not None
         stream = bool(body.get("stream"))
         failure = Failure(502, "no upstream answered", "upstream_error")
+        attempts: list[str] = []  # "route=status" of each route tried, for the log
         for route in chain:
             outcome = await send(
                 self.client,
@@ -380,23 +385,34 @@ class Gateway:
             )
             if isinstance(outcome, Failure):
                 failure = outcome
+                attempts.append(f"{route.model}={outcome.status}")
                 continue
             status, data = outcome.status, outcome.data
-            if status in RETRYABLE and route is not chain[-1]:
-                failure = Failure(
-                    status, f"upstream {route.upstream} answered HTTP {status}", "upstream_error"
-                )
-                continue
-            if outcome.stream is not None:
-                return self._relay(call, route, outcome.stream, started)
             if status == 200 and data is not None:
                 try:
                     call.response = orjson.loads(data)
                 except orjson.JSONDecodeError:
-                    call.status, call.error = "error", "upstream answered 200 with invalid JSON"
-                else:
-                    if key is not None and self.cache is not None:
-                        self.cache.put(key, data)
+                    failure = Failure(
+                        502,
+                        f"upstream {route.upstream} answered 200 with a body that is not JSON",
+                        "upstream_error",
+                    )
+                    attempts.append(f"{route.model}=invalid_json")
+                    continue
+            elif status in RETRYABLE and route is not chain[-1]:
+                failure = Failure(
+                    status, f"upstream {route.upstream} answered HTTP {status}", "upstream_error"
+                )
+                attempts.append(f"{route.model}={status}")
+                continue
+            if attempts:  # a fallback answered: the log says what was tried first
+                attempts.append(f"{route.model}={status}")
+                call.tags = {**call.tags, ATTEMPTS_TAG: ",".join(attempts)}
+            if outcome.stream is not None:
+                return self._relay(call, route, outcome.stream, started)
+            if status == 200 and data is not None:
+                if key is not None and self.cache is not None:
+                    self.cache.put(key, data)
                 self._finish(call, route, 200, started)
                 return Answer(200, data, outcome.headers)
             envelope = _as_envelope(status, data or b"")
@@ -404,6 +420,8 @@ class Gateway:
             self.metrics.error("upstream")
             self._finish(call, route, status, started)
             return Answer(status, envelope, outcome.headers)
+        if len(attempts) > 1:
+            call.tags = {**call.tags, ATTEMPTS_TAG: ",".join(attempts)}
         call.status = "timeout" if failure.kind == "timeout" else "error"
         call.error = failure.message
         self.metrics.error(failure.kind)
@@ -440,8 +458,11 @@ class Gateway:
                     collector.feed(data)
                     yield data
             except (TimeoutError, HTTPError) as exc:
-                call.status, call.error = "error", f"upstream stream broke: {exc!r}"
+                call.status, call.error = "error", f"upstream stream broke: {exc}"
                 self.metrics.error("upstream")
+                # The 200 went out already: an error event is how the stream says it failed
+                # (the openai client raises APIError on a chunk with an "error" key).
+                yield b"data: %s\n\n" % error_body(call.error, "upstream_error")
             except (asyncio.CancelledError, GeneratorExit):
                 call.status, call.error = "cancelled", "the client went away mid-stream"
                 raise

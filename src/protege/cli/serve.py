@@ -54,6 +54,11 @@ def serve_command(
     preload: bool = typer.Option(
         True, "--preload/--no-preload", help="Load the default model before listening."
     ),
+    insecure: bool = typer.Option(
+        False,
+        "--insecure",
+        help="Listen on a non-loopback --host without client keys (an auth: block in serve.yaml).",
+    ),
 ) -> None:
     """Serve chat completions, /v1/models, /healthz, /metrics and POST /v1/extract.
 
@@ -66,6 +71,7 @@ def serve_command(
             "--engine vllm is not available in this build: it needs a GPU machine with vllm "
             "installed; use --engine inprocess"
         )
+    from protege.capture.auth import auth_problems, exposure_problem
     from protege.serve.config import load_serve_config
     from protege.serve.pool import check_spec
 
@@ -75,8 +81,12 @@ def serve_command(
         for name, spec in loaded.models.items()
         if (why := check_spec(spec)) is not None
     ]
+    problems += auth_problems(loaded.auth)
     if problems:
         raise ConfigError(str(config) if config else "--model", problems)
+    exposure = exposure_problem(host, loaded.auth, insecure)
+    if exposure is not None:
+        raise UsageError(exposure)
 
     import uvicorn
 

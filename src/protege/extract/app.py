@@ -62,6 +62,7 @@ def extract_route(state: ServeState, extractor: Extractor) -> Route:
     async def extract(request: Request) -> Response:
         body = await read_json_object(request, state.config.max_body_bytes)
         parsed = parse_extract_request(body, state.config)
+        parsed.tags.update(request.scope.get("protege.client_tags", {}))
         result = await extractor.extract(parsed)
         state.metrics.observe(parsed.model, 200, result.latency_ms / 1000)
         state.outcomes[result.outcome] += 1

@@ -50,6 +50,7 @@ class ExtractRequest:
     source: Source
     deadline_ms: int
     model: str
+    tags: dict[str, str] = field(default_factory=dict)  # the caller's (its client key's)
 
 
 @dataclass
@@ -234,6 +235,7 @@ class Extractor:
             prompt_tokens=tokens[0],
             completion_tokens=tokens[1],
             tags={
+                **request.tags,
                 "extract.outcome": result.outcome,
                 "extract.reasons": "; ".join(result.reasons)[:MAX_REASONS_TAG],
                 "extract.model": result.model,

@@ -24,6 +24,7 @@ class ApiError(Exception):
         kind: str = "invalid_request_error",
         param: str | None = None,
         code: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -31,11 +32,12 @@ class ApiError(Exception):
         self.kind = kind
         self.param = param
         self.code = code
+        self.headers = headers
 
     def response(self) -> Response:
         """The envelope as an HTTP response."""
         body = error_body(self.message, self.kind, self.param, self.code)
-        return Response(body, status_code=self.status, media_type=JSON)
+        return Response(body, status_code=self.status, headers=self.headers, media_type=JSON)
 
 
 def json_response(data: Any, status: int = 200) -> Response:

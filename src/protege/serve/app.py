@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from protege.capture.auth import Denied, KeyRing
 from protege.capture.metrics import GatewayMetrics
 from protege.errors import ModelNotFoundError, ProtegeError
 from protege.serve.api import ApiError, json_response, read_json_object
@@ -34,6 +35,11 @@ class ServeState:
     metrics: GatewayMetrics = field(default_factory=GatewayMetrics)
     outcomes: Counter[str] = field(default_factory=Counter)  # /v1/extract answers by outcome
     started: float = field(default_factory=time.time)
+    keys: KeyRing | None = None  # client keys (the config's auth block): /v1/* needs one
+
+    def __post_init__(self) -> None:
+        if self.keys is None and self.config.auth is not None:
+            self.keys = KeyRing(self.config.auth)
 
 
 def guarded(name: str, state: ServeState, endpoint: Endpoint) -> Endpoint:
@@ -42,6 +48,16 @@ def guarded(name: str, state: ServeState, endpoint: Endpoint) -> Endpoint:
 
     async def run(request: Request) -> Response:
         try:
+            if state.keys is not None and request.url.path.startswith("/v1/"):
+                try:
+                    client = state.keys.check(request.headers.get("authorization"))
+                except Denied as denied:
+                    code = "invalid_api_key" if denied.status == 401 else "rate_limit_exceeded"
+                    kind = "invalid_request_error" if denied.status == 401 else "requests"
+                    raise ApiError(
+                        denied.status, denied.message, kind, code=code, headers=denied.headers
+                    ) from None
+                request.scope["protege.client_tags"] = client.tags
             return await endpoint(request)
         except ApiError as exc:
             state.metrics.error(exc.code or exc.kind)

@@ -28,6 +28,7 @@ from typing import Any
 import yaml  # type: ignore[import-untyped, unused-ignore]
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from protege.capture.auth import AuthSettings
 from protege.contract.record import RECORD_KEYS
 from protege.errors import ConfigError, InputFileError
 from protege.validation import FrozenModel, problems_of
@@ -95,6 +96,7 @@ class ServeConfig(FrozenModel):
     store: str | None = None  # SQLAlchemy URL; None: the SQLite file under the protege home
     spool_dir: Path | None = None  # None: $PROTEGE_HOME/spool/<store>
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
+    auth: AuthSettings | None = None  # client keys, as for the gateway (protege.capture.auth)
 
     @model_validator(mode="after")
     def _default_is_served(self) -> ServeConfig:
