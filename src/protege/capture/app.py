@@ -21,6 +21,7 @@ from protege.capture.auth import Denied, auth_problems
 from protege.capture.config import GatewayConfig, load_gateway_config
 from protege.capture.gateway import Answer, Gateway, error_answer
 from protege.capture.http1 import header_value_ok
+from protege.capture.openapi import gateway_openapi
 from protege.capture.proxy import proxy_problems
 from protege.capture.upstream import JSON, tls_context
 from protege.errors import ConfigError
@@ -46,6 +47,12 @@ class Endpoints:
             for r in self.gateway.config.routes
         ]
         return Response(orjson.dumps({"object": "list", "data": data}), media_type=JSON)
+
+    async def openapi(self, _request: Request) -> Response:
+        """GET /openapi.json: this gateway's OpenAPI description."""
+        config = self.gateway.config
+        doc = gateway_openapi([r.model for r in config.routes], config.auth is not None)
+        return Response(orjson.dumps(doc), media_type=JSON)
 
     async def healthz(self, _request: Request) -> Response:
         """GET /healthz: up, and whether the store is reachable."""
@@ -97,7 +104,8 @@ def _response(answer: Answer) -> Response:
 async def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = {
-        404: "no such endpoint; this gateway serves /v1/chat/completions, /v1/models, /healthz and /metrics",
+        404: "no such endpoint; this gateway serves /v1/chat/completions, /v1/models, "
+        "/healthz, /metrics and /openapi.json",
         405: "method not allowed on this endpoint",
     }.get(exc.status_code, str(exc.detail))
     return _response(error_answer(exc.status_code, message, "invalid_request_error"))
@@ -202,6 +210,7 @@ def build_app(config: GatewayConfig, *, prices: PriceTable | None = None) -> Fas
             HttpRoute("/v1/models", endpoints.models, methods=["GET"]),
             HttpRoute("/healthz", endpoints.healthz, methods=["GET"]),
             HttpRoute("/metrics", endpoints.metrics_text, methods=["GET"]),
+            HttpRoute("/openapi.json", endpoints.openapi, methods=["GET"]),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,

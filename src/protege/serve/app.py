@@ -21,6 +21,7 @@ from protege.errors import ModelNotFoundError, ProtegeError
 from protege.serve.api import ApiError, json_response, read_json_object
 from protege.serve.chat import completion, parse_chat_request, stream_chunks
 from protege.serve.config import ServeConfig
+from protege.serve.openapi import serve_openapi
 from protege.serve.pool import ModelPool
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -105,6 +106,9 @@ def serve_routes(state: ServeState) -> list[Route]:
         ]
         return json_response({"object": "list", "data": data})
 
+    async def openapi(_request: Request) -> Response:
+        return json_response(serve_openapi(pool.names, config.auth is not None))
+
     async def healthz(_request: Request) -> Response:
         return json_response({"status": "ok", "models": pool.names, "loaded": pool.loaded})
 
@@ -133,6 +137,7 @@ def serve_routes(state: ServeState) -> list[Route]:
         Route("/v1/models", guarded("models", state, models), methods=["GET"]),
         Route("/healthz", guarded("healthz", state, healthz), methods=["GET"]),
         Route("/metrics", guarded("metrics", state, metrics), methods=["GET"]),
+        Route("/openapi.json", guarded("openapi", state, openapi), methods=["GET"]),
     ]
 
 
