@@ -56,6 +56,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         {"model": "student", "upstream": upstream, "upstream_model": "sloppy"},
         {"model": "teacher", "upstream": upstream, "upstream_model": "oracle"},
         {"model": "teacher-flaky", "upstream": upstream, "upstream_model": "flaky-oracle"},
+        {"model": "teacher-strict", "upstream": upstream, "upstream_model": "strict-oracle"},
     ]
     config.write_text(
         json.dumps({"store": store, "routes": routes, "spool_dir": str(root / "spool")})
@@ -242,6 +243,20 @@ def test_relabel_resumes_after_failures(world: dict[str, Any]) -> None:
     assert second["relabel"]["sent"] == N_SOURCES // 2
     assert upstream_count(world["upstream"]) - before == N_SOURCES + N_SOURCES // 2
     assert second["labels"]["relabel"] == N_SOURCES
+
+
+def test_relabel_omits_temperature_for_a_model_that_refuses_it(world: dict[str, Any]) -> None:
+    relabel = (
+        "--relabel", "teacher-strict", "--relabel-base-url", world["gateway"],
+        "--relabel-retries", 0,
+    )  # fmt: skip
+    refused = build(world, "strict", *relabel, "--dedupe", ok=False)
+    assert refused.returncode == 1 and "temperature" in refused.stderr
+    meta = json.loads(
+        build(world, "strict", *relabel, "--dedupe", "--relabel-no-temperature").stdout
+    )
+    assert meta["relabel"]["temperature"] is None
+    assert meta["labels"]["relabel"] == N_SOURCES
 
 
 def test_bad_verified_file_is_reported_line_by_line(world: dict[str, Any]) -> None:

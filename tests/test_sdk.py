@@ -99,6 +99,69 @@ def test_streams_errors_and_async_are_logged(upstream: str, tmp_path: Path) -> N
     assert by_case["early"].status == "ok"  # stopping early is not an error
 
 
+def test_parse_raw_and_streaming_responses_and_copies_keep_logging(
+    upstream: str, tmp_path: Path
+) -> None:
+    store = f"sqlite:///{tmp_path / 'sdk.db'}"
+    client = protege.OpenAI(
+        base_url=upstream, api_key="sk-test", protege_store=store, max_retries=0
+    )
+    messages = [{"role": "user", "content": "p"}]
+    parsed = client.chat.completions.parse(
+        model="gpt-4o", messages=messages, protege_tags={"case": "parse"}
+    )
+    assert parsed.choices[0].message.content == "echo: p"
+    raw = client.chat.completions.with_raw_response.create(
+        model="gpt-4o", messages=messages, protege_tags={"case": "raw"}
+    )
+    assert raw.headers["x-request-id"] == "req-upstream-1" and raw.parse().choices
+    with client.chat.completions.with_streaming_response.create(
+        model="gpt-4o", messages=messages, protege_tags={"case": "streaming-response"}
+    ) as response:
+        assert response.parse().choices[0].message.content == "echo: p"
+    with client.chat.completions.with_streaming_response.create(
+        model="gpt-4o", messages=messages, stream=True, protege_tags={"case": "streamed-response"}
+    ) as response:
+        text = "".join(c.choices[0].delta.content or "" for c in response.parse() if c.choices)
+    assert text == "echo: p"
+    copied = client.with_options(timeout=5).chat.completions.create(
+        model="gpt-4o", messages=messages, protege_tags={"case": "with-options"}
+    )
+    assert copied.choices[0].message.content == "echo: p"
+
+    async def run() -> None:
+        aclient = protege.AsyncOpenAI(
+            base_url=upstream, api_key="sk-test", protege_store=store, max_retries=0
+        )
+        await aclient.chat.completions.parse(
+            model="gpt-4o", messages=messages, protege_tags={"case": "async-parse"}
+        )
+        stream = await aclient.chat.completions.create(
+            model="gpt-4o",
+            messages=[{"role": "user", "content": "a long answer"}],
+            stream=True,
+            protege_tags={"case": "async-early"},
+        )
+        async with stream:
+            async for _ in stream:
+                break  # abandoned after the first chunk, as the sync test does
+
+    asyncio.run(run())
+    by_case = {c.tags["case"]: c for c in calls(store)}
+    for case in (
+        "parse",
+        "raw",
+        "streaming-response",
+        "streamed-response",
+        "with-options",
+        "async-parse",
+    ):
+        call = by_case[case]
+        assert call.status == "ok" and call.response is not None, case
+        assert call.response["choices"][0]["message"]["content"] == "echo: p", case
+    assert by_case["async-early"].status == "ok"  # stopping early is not an error
+
+
 def test_unknown_keywords_still_fail_like_the_official_client(
     upstream: str, tmp_path: Path
 ) -> None:

@@ -14,7 +14,8 @@ were requested, and how many were in progress at most at once (``max_in_flight``
 
 For the gateway's hardening tests: ``headers`` answers with the request headers it got (as the
 message content, JSON), ``ratelimited`` is a 429 with the headers OpenAI sends with one, and
-``hold`` answers after 0.3 s. Every answer carries ``x-request-id``. With the environment
+``hold`` answers after 0.3 s, and ``strict-oracle`` answers like ``oracle`` but refuses any
+``temperature`` (400), as reasoning models do. Every answer carries ``x-request-id``. With the environment
 variables ``UPSTREAM_CERT`` and ``UPSTREAM_KEY`` it serves https, and with ``UPSTREAM_CLIENT_CA``
 too it requires a client certificate signed by that CA.
 """
@@ -48,7 +49,7 @@ USAGE = {
 
 def _answer(body: dict[str, Any]) -> str:
     last = body["messages"][-1].get("content", "")
-    if body.get("model") in ("oracle", "sloppy", "flaky-oracle"):
+    if body.get("model") in ("oracle", "sloppy", "flaky-oracle", "strict-oracle"):
         record = next((r for text, r in RECORDS.items() if text in last), None)
         if record is None:
             return "I cannot find that document."
@@ -94,6 +95,19 @@ async def _completions(request: Request) -> Response:
                 "x-ratelimit-remaining-requests": "0",
                 "x-unrelated": "not relayed",
             },
+        )
+    if model == "strict-oracle" and "temperature" in body:  # as reasoning models refuse it
+        return JSONResponse(
+            {
+                "error": {
+                    "message": "Unsupported parameter: 'temperature' is not supported with "
+                    "this model.",
+                    "type": "invalid_request_error",
+                    "param": "temperature",
+                    "code": "unsupported_parameter",
+                }
+            },
+            400,
         )
     if model == "hold":
         await asyncio.sleep(0.3)

@@ -10,7 +10,11 @@ thread), so the application talks to its provider directly, with no extra networ
     client = OpenAI()                      # store: $PROTEGE_STORE, else the protege home
     client.chat.completions.create(model="gpt-4o", messages=[...], protege_tags={"team": "loans"})
 
-Streams are logged when they end (or are closed), with the answer rebuilt from the chunks.
+Streams are logged when they end (or are closed, or are abandoned), with the answer rebuilt
+from the chunks. ``chat.completions.parse`` is logged like ``create``, and so are the calls made
+through ``with_raw_response`` and ``with_streaming_response`` (when their answer is parsed, or
+else with no answer when the response closes); ``with_options(...)`` and ``copy(...)`` give a
+client that logs to the same store.
 Costs are priced by the table shipped in the package (``protege.pricing.DEFAULT_PRICES``), loaded
 once per process when the first client is constructed: a broken table raises ``ConfigError``
 there, never in the middle of a call.
@@ -18,163 +22,24 @@ there, never in the middle of a call.
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import functools
-import json
+import asyncio
 import os
-import threading
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 import openai
 
-from protege.capture.calls import StreamCollector, call_cost, parse_tags, usage_of
-from protege.pricing import PriceTable, load_prices
-from protege.store import LoggedCall, LogWriter
+from protege.capture.sdk_log import (
+    AsyncLoggedStream,
+    LoggedStream,
+    Logger,
+    inherited_store,
+    shared_prices,
+    shared_writer,
+)
 
-_writers: dict[str | None, LogWriter] = {}
-_writers_lock = threading.Lock()
-
-
-def shared_writer(store: str | None) -> LogWriter:
-    """One writer per store per process, started on first use and flushed at exit."""
-    with _writers_lock:
-        if store not in _writers:
-            writer = LogWriter.open(store, write_ahead=True)  # ~35 µs per call: kill-safe
-            atexit.register(writer.close)
-            _writers[store] = writer
-        return _writers[store]
-
-
-@functools.cache
-def shared_prices() -> PriceTable:
-    """The shipped price table, loaded once per process; ``ConfigError`` naming the file and
-    listing its problems when it is broken (an error is not cached: the next client retries)."""
-    return load_prices()
-
-
-def _jsonable(value: Any) -> Any:
-    """The request kwargs as plain JSON (pydantic objects and NOT_GIVEN sentinels flattened)."""
-    return json.loads(
-        json.dumps(value, default=lambda o: o.model_dump() if hasattr(o, "model_dump") else str(o))
-    )
-
-
-class _Logger:
-    """Builds and submits the logged call of one ``create``."""
-
-    def __init__(self, client: Any, kwargs: dict[str, Any], tags: dict[str, str] | None) -> None:
-        self.started = time.perf_counter()
-        self.writer: LogWriter = client._protege_writer
-        self.prices: PriceTable = client._protege_prices
-        request = {
-            k: v
-            for k, v in kwargs.items()
-            if not k.startswith("extra_")
-            and k != "timeout"
-            and not isinstance(v, openai.NotGiven | openai.Omit)  # the client's "unset" markers
-        }
-        merged = parse_tags(None, kwargs.get("metadata"))
-        merged.update(tags or {})
-        self.call = LoggedCall(
-            model_requested=str(kwargs.get("model")),
-            upstream=str(client.base_url).rstrip("/"),
-            request=_jsonable(request),
-            tags=merged,
-        )
-        self.collector: StreamCollector | None = None
-        self._done = False
-
-    def first_chunk(self) -> None:
-        if self.call.ttft_ms is None:
-            self.call.ttft_ms = round((time.perf_counter() - self.started) * 1000, 3)
-
-    def finish(self, response: Any = None, error: BaseException | None = None) -> None:
-        """Complete the logged call and hand it to the writer, once; never raises."""
-        if self._done:
-            return
-        self._done = True
-        with contextlib.suppress(Exception):  # logging must never break the application
-            self.writer.submit(self._completed(response, error))
-
-    def _completed(self, response: Any, error: BaseException | None) -> LoggedCall:
-        call = self.call
-        if self.collector is not None:
-            call.response = self.collector.response()
-        elif response is not None:
-            call.response = response.model_dump(mode="json")
-        if error is not None:
-            call.status = "error"
-            call.error = f"{type(error).__name__}: {error}"[:1000]
-        prompt, completion, cached = usage_of(call.response)
-        call.prompt_tokens, call.completion_tokens = prompt, completion
-        call.cost_usd = call_cost(self.prices, call.model_requested, prompt, completion, cached)
-        call.latency_ms = round((time.perf_counter() - self.started) * 1000, 3)
-        return call
-
-
-class _LoggedStream:
-    """A ``Stream`` of chunks that logs the whole answer when it ends or is closed."""
-
-    def __init__(self, inner: Any, logger: _Logger) -> None:
-        self._inner = inner
-        self._logger = logger
-        logger.collector = StreamCollector()
-
-    def __iter__(self) -> Iterator[Any]:
-        try:
-            for chunk in self._inner:
-                self._logger.first_chunk()
-                self._logger.collector._take(chunk.model_dump(mode="json"))  # type: ignore[union-attr]
-                yield chunk
-        except GeneratorExit:  # the caller stopped reading early: log what it received
-            self._logger.finish()
-            raise
-        except BaseException as exc:
-            self._logger.finish(error=exc)
-            raise
-        self._logger.finish()
-
-    def __enter__(self) -> _LoggedStream:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._inner.close()
-        self._logger.finish()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-
-class _AsyncLoggedStream(_LoggedStream):
-    """The async counterpart of ``_LoggedStream``."""
-
-    async def __aiter__(self) -> AsyncIterator[Any]:
-        try:
-            async for chunk in self._inner:
-                self._logger.first_chunk()
-                self._logger.collector._take(chunk.model_dump(mode="json"))  # type: ignore[union-attr]
-                yield chunk
-        except BaseException as exc:
-            self._logger.finish(error=exc)
-            raise
-        self._logger.finish()
-
-    async def __aenter__(self) -> _AsyncLoggedStream:
-        return self
-
-    async def __aexit__(self, *_exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._inner.close()
-        self._logger.finish()
+__all__ = ["AsyncOpenAI", "OpenAI", "shared_prices", "shared_writer"]
 
 
 class _Completions:
@@ -184,34 +49,197 @@ class _Completions:
 
     def create(self, *, protege_tags: dict[str, str] | None = None, **kwargs: Any) -> Any:
         """``openai`` ``chat.completions.create``, logged; ``protege_tags`` tag the logged call."""
-        logger = _Logger(self._client, kwargs, protege_tags)
+        return self._logged(self._inner.create, protege_tags, kwargs)
+
+    def parse(self, *, protege_tags: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        """``openai`` ``chat.completions.parse`` (structured outputs), logged."""
+        return self._logged(self._inner.parse, protege_tags, kwargs)
+
+    def _logged(
+        self, method: Callable[..., Any], tags: dict[str, str] | None, kwargs: dict[str, Any]
+    ) -> Any:
+        logger = Logger(self._client, kwargs, tags)
         try:
-            result = self._inner.create(**kwargs)
+            result = method(**kwargs)
         except openai.OpenAIError as exc:
             logger.finish(error=exc)
             raise
         if kwargs.get("stream"):
-            return _LoggedStream(result, logger)
+            return LoggedStream(result, logger)
         logger.finish(result)
         return result
+
+    @property
+    def with_raw_response(self) -> _RawCompletions:
+        """``with_raw_response``: the raw response, its call logged with the parsed answer."""
+        return _RawCompletions(self._inner.with_raw_response, self._client)
+
+    @property
+    def with_streaming_response(self) -> _StreamingCompletions:
+        """``with_streaming_response``: logged when the answer is parsed or the response closes."""
+        return _StreamingCompletions(self._inner.with_streaming_response, self._client)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
 
-class _AsyncCompletions(_Completions):
-    async def create(self, *, protege_tags: dict[str, str] | None = None, **kwargs: Any) -> Any:
-        """``openai`` async ``chat.completions.create``, logged."""
-        logger = _Logger(self._client, kwargs, protege_tags)
+class _RawCompletions:
+    """``with_raw_response``: the official raw response, whose ``parse`` logs the call."""
+
+    def __init__(self, inner: Any, client: Any) -> None:
+        self._inner = inner
+        self._client = client
+
+    def create(self, *, protege_tags: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        """The raw response of ``create``; the call is logged with its parsed answer."""
+        return self._raw(self._inner.create, protege_tags, kwargs)
+
+    def parse(self, *, protege_tags: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        """The raw response of ``parse``; the call is logged with its parsed answer."""
+        return self._raw(self._inner.parse, protege_tags, kwargs)
+
+    def _raw(
+        self, method: Callable[..., Any], tags: dict[str, str] | None, kwargs: dict[str, Any]
+    ) -> Any:
+        logger = Logger(self._client, kwargs, tags)
         try:
-            result = await self._inner.create(**kwargs)
+            raw = method(**kwargs)
+        except openai.OpenAIError as exc:
+            logger.finish(error=exc)
+            raise
+        if kwargs.get("stream"):  # the stream the caller parses is the logged one
+            wrap = AsyncLoggedStream if self._client._protege_async else LoggedStream
+            parse = raw.parse
+            raw.parse = lambda **options: wrap(parse(**options), logger)
+        else:
+            logger.finish(raw.parse())  # parsed once: the official response caches it
+        return raw
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class _StreamingCompletions(_RawCompletions):
+    """``with_streaming_response``: a context manager whose response logs the call when its
+    answer is parsed, or with no answer when it closes unparsed (its body read as raw bytes)."""
+
+    def _raw(
+        self, method: Callable[..., Any], tags: dict[str, str] | None, kwargs: dict[str, Any]
+    ) -> Any:
+        logger = Logger(self._client, kwargs, tags)
+        manager = method(**kwargs)
+        return _LoggedResponseManager(manager, logger, bool(kwargs.get("stream")))
+
+
+class _LoggedResponseManager:
+    """Wraps the official (async) response context manager of ``with_streaming_response``."""
+
+    def __init__(self, inner: Any, logger: Logger, stream: bool) -> None:
+        self._inner = inner
+        self._logger = logger
+        self._stream = stream
+
+    def _watch(self, response: Any) -> Any:
+        parse = response.parse
+        logger, stream = self._logger, self._stream
+
+        def logged_parse(**options: Any) -> Any:
+            parsed = parse(**options)
+            if stream:
+                return LoggedStream(parsed, logger)
+            logger.finish(parsed)
+            return parsed
+
+        async def logged_aparse(**options: Any) -> Any:
+            parsed = await parse(**options)
+            if stream:
+                return AsyncLoggedStream(parsed, logger)
+            logger.finish(parsed)
+            return parsed
+
+        response.parse = logged_aparse if asyncio.iscoroutinefunction(parse) else logged_parse
+        return response
+
+    def __enter__(self) -> Any:
+        try:
+            return self._watch(self._inner.__enter__())
+        except openai.OpenAIError as exc:
+            self._logger.finish(error=exc)
+            raise
+
+    def __exit__(self, *exc: Any) -> Any:
+        try:
+            return self._inner.__exit__(*exc)
+        finally:
+            self._logger.finish()  # no-op when parse logged it already
+
+    async def __aenter__(self) -> Any:
+        try:
+            return self._watch(await self._inner.__aenter__())
+        except openai.OpenAIError as exc:
+            self._logger.finish(error=exc)
+            raise
+
+    async def __aexit__(self, *exc: Any) -> Any:
+        try:
+            return await self._inner.__aexit__(*exc)
+        finally:
+            self._logger.finish()
+
+
+class _AsyncRawCompletions(_RawCompletions):
+    async def create(self, *, protege_tags: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        """The raw response of async ``create``; logged with its parsed answer."""
+        return await self._araw(self._inner.create, protege_tags, kwargs)
+
+    async def parse(self, *, protege_tags: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        """The raw response of async ``parse``; logged with its parsed answer."""
+        return await self._araw(self._inner.parse, protege_tags, kwargs)
+
+    async def _araw(
+        self, method: Callable[..., Any], tags: dict[str, str] | None, kwargs: dict[str, Any]
+    ) -> Any:
+        logger = Logger(self._client, kwargs, tags)
+        try:
+            raw = await method(**kwargs)
         except openai.OpenAIError as exc:
             logger.finish(error=exc)
             raise
         if kwargs.get("stream"):
-            return _AsyncLoggedStream(result, logger)
+            parse = raw.parse
+            raw.parse = lambda **options: AsyncLoggedStream(parse(**options), logger)
+        else:
+            logger.finish(raw.parse())
+        return raw
+
+
+class _AsyncCompletions(_Completions):
+    async def create(self, *, protege_tags: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        """``openai`` async ``chat.completions.create``, logged."""
+        return await self._alogged(self._inner.create, protege_tags, kwargs)
+
+    async def parse(self, *, protege_tags: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        """``openai`` async ``chat.completions.parse``, logged."""
+        return await self._alogged(self._inner.parse, protege_tags, kwargs)
+
+    async def _alogged(
+        self, method: Callable[..., Any], tags: dict[str, str] | None, kwargs: dict[str, Any]
+    ) -> Any:
+        logger = Logger(self._client, kwargs, tags)
+        try:
+            result = await method(**kwargs)
+        except openai.OpenAIError as exc:
+            logger.finish(error=exc)
+            raise
+        if kwargs.get("stream"):
+            return AsyncLoggedStream(result, logger)
         logger.finish(result)
         return result
+
+    @property
+    def with_raw_response(self) -> _AsyncRawCompletions:
+        """``with_raw_response`` of the async client, logged."""
+        return _AsyncRawCompletions(self._inner.with_raw_response, self._client)
 
 
 class _Chat:
@@ -228,11 +256,25 @@ class _LoggedClient:
     whose ``completions.create`` is logged (by ``_completions``, sync or async)."""
 
     _completions: type[_Completions] = _Completions
+    _protege_async = False
 
     def __init__(self, *args: Any, protege_store: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._protege_prices = shared_prices()  # a broken table fails here, not in a call
-        self._protege_writer = shared_writer(protege_store or os.environ.get("PROTEGE_STORE"))
+        self._protege_store = (
+            protege_store or inherited_store.get() or os.environ.get("PROTEGE_STORE")
+        )
+        self._protege_writer = shared_writer(self._protege_store)
+
+    def copy(self, *args: Any, **kwargs: Any) -> Any:
+        """The official ``copy``, logging to the same store."""
+        token = inherited_store.set(self._protege_store)
+        try:
+            return super().copy(*args, **kwargs)  # type: ignore[misc]
+        finally:
+            inherited_store.reset(token)
+
+    with_options = copy  # as in the official client: the two are one method
 
     @cached_property
     def chat(self) -> Any:
@@ -250,3 +292,4 @@ class AsyncOpenAI(_LoggedClient, openai.AsyncOpenAI):
     """``openai.AsyncOpenAI`` that logs chat completions (see ``OpenAI``)."""
 
     _completions = _AsyncCompletions
+    _protege_async = True

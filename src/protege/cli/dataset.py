@@ -58,6 +58,15 @@ def build_command(
     ),
     relabel_concurrency: int = typer.Option(8, "--relabel-concurrency", min=1, max=512),
     relabel_retries: int = typer.Option(3, "--relabel-retries", min=0, max=20),
+    relabel_temperature: float = typer.Option(
+        0.0, "--relabel-temperature", min=0.0, max=2.0, help="Sampling temperature of --relabel."
+    ),
+    relabel_no_temperature: bool = typer.Option(
+        False,
+        "--relabel-no-temperature",
+        help="Send no temperature at all: for models that refuse the parameter (reasoning "
+        "models such as the o-series).",
+    ),
     verified: Path | None = typer.Option(
         None, "--verified", help="Verified records (JSONL: id + expected); they override labels."
     ),
@@ -90,6 +99,7 @@ def build_command(
             api_key=os.environ.get(relabel_api_key_env),
             concurrency=relabel_concurrency,
             max_retries=relabel_retries,
+            temperature=None if relabel_no_temperature else relabel_temperature,
         )
     spec = BuildSpec(
         name=name,

@@ -28,7 +28,8 @@ Progress = Callable[[int, int], None]  # (rows finished, rows to send)
 @dataclass(frozen=True)
 class RelabelSettings:
     """Where and how to ask the stronger model. Temperature 0: a label should be the model's
-    best answer, and a repeatable one."""
+    best answer, and a repeatable one. ``None``: no temperature is sent, for models that refuse
+    the parameter (chosen by configuration: model names say nothing reliable about it)."""
 
     model: str
     base_url: str
@@ -36,7 +37,7 @@ class RelabelSettings:
     concurrency: int = 8
     max_retries: int = 3
     timeout_s: float = 120.0
-    temperature: float = 0.0
+    temperature: float | None = 0.0
 
 
 @dataclass
@@ -108,7 +109,7 @@ async def _send_all(
     stats: RelabelStats,
     progress: Progress | None,
 ) -> None:
-    from openai import AsyncOpenAI, OpenAIError
+    from openai import AsyncOpenAI, OpenAIError, omit
 
     client = AsyncOpenAI(
         base_url=settings.base_url,
@@ -116,6 +117,9 @@ async def _send_all(
         max_retries=settings.max_retries,
         timeout=settings.timeout_s,
     )
+    # The temperature only when there is one (omit: the client sends no such parameter), for a
+    # model that refuses it.
+    temperature = omit if settings.temperature is None else settings.temperature
     gate = asyncio.Semaphore(settings.concurrency)
     finished = 0
 
@@ -129,7 +133,7 @@ async def _send_all(
                     answer = await client.chat.completions.create(
                         model=settings.model,
                         messages=row.messages,  # type: ignore[arg-type]
-                        temperature=settings.temperature,
+                        temperature=temperature,
                     )
                     content = answer.choices[0].message.content if answer.choices else None
                     if content is None:
