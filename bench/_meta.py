@@ -12,10 +12,11 @@ from protege.provenance import git_commit, library_versions, machine
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def write_result(name: str, data: dict[str, Any]) -> Path:
-    """Write ``bench/results/NAME.json`` with machine, commit, versions and time added."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
+def write_result(name: str, data: dict[str, Any], path: Path | None = None) -> Path:
+    """Write ``bench/results/NAME.json`` (or ``path``) with machine, commit, versions and time
+    added."""
+    path = path or RESULTS / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "benchmark": name,
         **data,
