@@ -117,7 +117,7 @@ async def load(port: int, count: int, gateway_pid: int) -> dict[str, Any]:
 
 def run(count: int) -> dict[str, Any]:
     """The whole measurement in a temporary directory."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < count + 1000:
         raise SystemExit(f"the open-file hard limit ({hard}) is below {count + 1000}")
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
