@@ -105,6 +105,7 @@ bench: $(WEIGHTS_STAMP)
 	$(BIN)/protege models pull gemma-3-270m
 	$(BIN)/python bench/train_throughput.py --model gemma-3-270m
 	$(BIN)/python bench/gateway_overhead.py
+	$(BIN)/python bench/gateway_connections.py
 	$(BIN)/python bench/dataset_build.py
 
 clean:
