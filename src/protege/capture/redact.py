@@ -42,9 +42,10 @@ RULES_TAG = "redact.rules"  # the tag listing the rules that fired on a call, co
 BuiltIn = Literal["account_numbers", "ssn", "email", "phone"]
 ORDER: tuple[BuiltIn, ...] = ("email", "ssn", "phone", "account_numbers")
 
-# A run of digits with single spaces or dashes inside, not part of an amount ("12,345,678.90"),
-# a decimal, a longer word, or an ISO date; 8 to 19 digits are counted in ``_mask_account``.
-_DIGIT_RUN = re.compile(r"(?<![\w.,$/*-])\d(?:[ -]?\d){7,30}(?![\w%/]|[.,]\d)")
+# A run of digits with single spaces or dashes inside, not part of an amount ("12,345,678.90")
+# or a decimal, and not already masked; a prefix of letters stays ("A-13239-8916-4765" becomes
+# "A-*******4765"). 8 to 19 digits, and not an ISO date, are checked in ``_mask_account``.
+_DIGIT_RUN = re.compile(r"(?<![\d.,$/*])\d(?:[ -]?\d){7,30}(?![\w%/]|[.,]\d)")
 _DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}-\d{2}-\d{4}")
 
 
