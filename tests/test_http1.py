@@ -19,7 +19,8 @@ import pytest
 import uvloop
 
 from protege.capture import http1
-from protege.capture.http1 import HTTPError, Pool, encode_headers, endpoint
+from protege.capture.http1 import HTTPError, encode_headers, endpoint
+from protege.capture.pool import Pool
 from protege.capture.protocol import CoalescingTransport
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]

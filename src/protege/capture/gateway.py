@@ -38,8 +38,9 @@ from protege.capture.calls import (
     usage_of,
 )
 from protege.capture.config import GatewayConfig, Route
-from protege.capture.http1 import HTTPError, Pool, Response, encode_headers
+from protege.capture.http1 import HTTPError, Response, encode_headers
 from protege.capture.metrics import GatewayMetrics
+from protege.capture.pool import Pool
 from protege.capture.redact import RULES_TAG, Redactor
 from protege.capture.sched import make_batch
 from protege.capture.upstream import RETRYABLE, Failure, send, target_for

@@ -11,15 +11,8 @@ import ssl
 from typing import NamedTuple
 
 from protege.capture.config import Route
-from protege.capture.http1 import (
-    Busy,
-    Endpoint,
-    HTTPError,
-    Pool,
-    Response,
-    encode_headers,
-    endpoint,
-)
+from protege.capture.http1 import Busy, Endpoint, HTTPError, Response, encode_headers, endpoint
+from protege.capture.pool import Pool
 from protege.capture.proxy import proxy_for
 from protege.version import __version__
 
