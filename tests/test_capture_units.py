@@ -20,7 +20,8 @@ from protege.capture.app import build_app
 from protege.capture.cache import ResponseCache, cache_key, wants_cache
 from protege.capture.calls import RequestProblem, StreamCollector, parse_tags
 from protege.capture.config import parse_gateway_config
-from protege.capture.gateway import Gateway, RelayResponse, read_headers
+from protege.capture.gateway import Gateway, read_headers
+from protege.capture.relay import RelayResponse
 from protege.capture.sched import is_batch
 from protege.cli import app
 from protege.errors import ConfigError

@@ -13,6 +13,11 @@ MAX_TAGS = 32  # tags per call: enough for routing keys, small enough to index c
 MAX_TAG_CHARS = 256
 
 
+def error_body(message: str, kind: str, param: str | None = None, code: str | None = None) -> bytes:
+    """The OpenAI error envelope."""
+    return orjson.dumps({"error": {"message": message, "type": kind, "param": param, "code": code}})
+
+
 class RequestProblem(Exception):
     """A request the gateway refuses: ``status``, OpenAI error ``code`` and ``param``."""
 

@@ -9,39 +9,44 @@ is one ``LogWriter.submit`` (one spool write with ``write_ahead``, and an in-mem
 database round trip. The log writer runs as ``SCHED_BATCH`` (``protege.capture.sched``).
 
 Errors: every error answer is the OpenAI envelope ``{"error": {message, type, param, code}}``.
-Upstream errors keep their status code; a timeout or refused connection tries the route's
-fallbacks in order, then answers 504 or 502.
+Upstream errors keep their status code; a timeout, a failed connection, a retryable status or a
+200 that is not JSON tries the route's fallbacks in order, then answers 504, 502 or the status.
+
+Tenants: with client keys (``protege.capture.auth``) a request needs one of them, and its calls
+carry the key's tags; with redaction (``protege.capture.redact``) the logged record's text is
+rewritten before it reaches the writer, while the upstream gets the original.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any, NamedTuple
 
 import orjson
 from starlette.requests import ClientDisconnect
-from starlette.responses import StreamingResponse
 
 from protege.capture.auth import Denied, KeyRing
 from protege.capture.cache import ResponseCache, cache_key, wants_cache
 from protege.capture.calls import (
     RequestProblem,
-    StreamCollector,
     call_cost,
     check_chat_request,
+    error_body,
     parse_tags,
     usage_of,
 )
 from protege.capture.config import GatewayConfig, Route
-from protege.capture.http1 import HTTPError, Response, encode_headers
+from protege.capture.http1 import encode_headers
 from protege.capture.metrics import GatewayMetrics
 from protege.capture.pool import Pool
 from protege.capture.redact import RULES_TAG, Redactor
+from protege.capture.relay import Headers, RelayResponse, relay
 from protege.capture.sched import make_batch
 from protege.capture.upstream import RETRYABLE, Failure, send, target_for
 from protege.pricing import PriceTable
@@ -71,9 +76,6 @@ def read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[bytes, str]:
     return {name: value.decode("latin-1") for name, value in raw if name in HEADERS_READ}
 
 
-Headers = list[tuple[bytes, bytes]]  # ASGI header pairs, names lowercased
-
-
 class Answer(NamedTuple):
     """A complete JSON answer: its status, body and extra headers (the app sends it as two
     ASGI messages)."""
@@ -81,30 +83,6 @@ class Answer(NamedTuple):
     status: int
     body: bytes
     headers: Headers | None = None
-
-
-class RelayResponse(StreamingResponse):
-    """A relayed stream whose ``ended`` callback runs when it is over, however it ended: after
-    its last chunk, on a broken upstream, when the client went away, or when the server never
-    iterated it (the upstream answer is closed and the call logged in every case)."""
-
-    def __init__(
-        self, chunks: AsyncIterator[bytes], ended: Callable[[], None], headers: Headers
-    ) -> None:
-        super().__init__(chunks, media_type="text/event-stream")
-        self.raw_headers.extend(headers)
-        self._ended = ended
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            self._ended()
-
-
-def error_body(message: str, kind: str, param: str | None = None, code: str | None = None) -> bytes:
-    """The OpenAI error envelope."""
-    return orjson.dumps({"error": {"message": message, "type": kind, "param": param, "code": code}})
 
 
 def error_answer(
@@ -410,7 +388,13 @@ class Gateway:
                 attempts.append(f"{route.model}={status}")
                 call.tags = {**call.tags, ATTEMPTS_TAG: ",".join(attempts)}
             if outcome.stream is not None:
-                return self._relay(call, route, outcome.stream, started)
+                return relay(
+                    call,
+                    outcome.stream,
+                    started,
+                    ended=functools.partial(self._finish, call, route, 200, started),
+                    broke=lambda: self.metrics.error("upstream"),
+                )
             if status == 200 and data is not None:
                 if key is not None and self.cache is not None:
                     self.cache.put(key, data)
@@ -428,46 +412,3 @@ class Gateway:
         self.metrics.error(failure.kind)
         self._finish(call, chain[-1], failure.status, started)
         return error_answer(failure.status, failure.message, failure.kind)
-
-    def _relay(
-        self,
-        call: LoggedCall,
-        route: Route,
-        response: Response,
-        started: float,
-    ) -> RelayResponse:
-        collector = StreamCollector()
-        state = {"iterated": False, "ended": False}
-
-        def ended() -> None:  # once, however the stream ended
-            if state["ended"]:
-                return
-            state["ended"] = True
-            if not state["iterated"]:
-                call.status, call.error = "cancelled", "the answer's stream never started"
-            response.close()
-            call.response = collector.response()
-            self._finish(call, route, 200, started)
-
-        async def chunks() -> AsyncIterator[bytes]:
-            state["iterated"] = True
-            try:
-                # Each chunk is due within the route's timeout (http1.Response's deadline).
-                while (data := await response.next_chunk()) is not None:
-                    if call.ttft_ms is None:
-                        call.ttft_ms = round((time.perf_counter() - started) * 1000, 3)
-                    collector.feed(data)
-                    yield data
-            except (TimeoutError, HTTPError) as exc:
-                call.status, call.error = "error", f"upstream stream broke: {exc}"
-                self.metrics.error("upstream")
-                # The 200 went out already: an error event is how the stream says it failed
-                # (the openai client raises APIError on a chunk with an "error" key).
-                yield b"data: %s\n\n" % error_body(call.error, "upstream_error")
-            except (asyncio.CancelledError, GeneratorExit):
-                call.status, call.error = "cancelled", "the client went away mid-stream"
-                raise
-            finally:
-                ended()
-
-        return RelayResponse(chunks(), ended, response.headers)

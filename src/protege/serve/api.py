@@ -9,7 +9,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from protege.capture.gateway import error_body
+from protege.capture.calls import error_body
 
 JSON = "application/json"
 
