@@ -18,10 +18,10 @@ import argparse
 import asyncio
 import json
 import re
-import statistics
 import sys
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -29,47 +29,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from _meta import write_result
+from serve_latency import post_json
+from serve_latency import run as timed
 
 from protege.corpus import generate
 
 from servers import start_serve, stop
 
 
-def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=300) as answer:
-        return json.loads(answer.read())  # type: ignore[no-any-return]
-
-
 async def run(url: str, bodies: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
-    """Send every body once with ``concurrency`` in flight; latencies and throughput."""
-    queue = list(bodies)
-    latencies: list[float] = []
-    outcomes: dict[str, int] = {}
-
-    async def worker() -> None:
-        while queue:
-            body = queue.pop()
-            started = time.perf_counter()
-            answer = await asyncio.to_thread(_post, url, body)
-            latencies.append((time.perf_counter() - started) * 1000)
-            outcomes[answer["outcome"]] = outcomes.get(answer["outcome"], 0) + 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "concurrency": concurrency,
-        "documents": len(bodies),
-        "wall_s": round(wall, 2),
-        "docs_per_s": round(len(bodies) / wall, 3),
-        "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
-        "outcomes": outcomes,
-    }
+    """Send every body once with ``concurrency`` in flight; latencies, throughput, outcomes."""
+    row, outcomes = await timed(url, bodies, concurrency, lambda answer: answer["outcome"])
+    return {**row, "outcomes": dict(Counter(outcomes))}
 
 
 def mean_batch(base: str) -> float:
@@ -96,7 +67,7 @@ def main() -> None:
     proc, base_v1 = start_serve(timeout_s=300)
     base = base_v1.removesuffix("/v1")
     try:
-        _post(base + "/v1/extract", bodies[0])  # warm-up
+        post_json(base + "/v1/extract", bodies[0])  # warm-up
         rows = []
         for concurrency in args.concurrency:
             before = time.perf_counter()

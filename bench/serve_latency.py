@@ -55,7 +55,7 @@ LLAMA_PACKAGE = "llama-cpp-python[server]==0.3.36"  # pinned: reruns compare lik
 THREADS = 2
 
 
-def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
+def post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
     request = urllib.request.Request(
         url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )
@@ -76,7 +76,7 @@ async def run(
         while queue:
             index, body = queue.pop()
             started = time.perf_counter()
-            answer = await asyncio.to_thread(_post, url, body)
+            answer = await asyncio.to_thread(post_json, url, body)
             latencies.append((time.perf_counter() - started) * 1000)
             records[index] = output_of(answer)
 
@@ -118,7 +118,7 @@ def measure(
     url: str, bodies: list[dict[str, Any]], sources: list[VerifiedSource], output_of: Any
 ) -> dict[str, Any]:
     """Warm-up, then concurrency 1 and 8."""
-    _post(url, bodies[0])
+    post_json(url, bodies[0])
     out: dict[str, Any] = {"runs": []}
     for concurrency in (1, 8):
         row, records = asyncio.run(run(url, bodies, concurrency, output_of))

@@ -26,6 +26,16 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny(tmp_path_factory.mktemp("models") / "tiny-random")
 
 
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[str]:
+    """The test upstream (tests/upstream_server.py), one process per test module: its base URL."""
+    from servers import start_upstream, stop
+
+    proc, url = start_upstream()
+    yield url
+    stop(proc)
+
+
 @pytest.fixture(autouse=True)
 def protege_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point ``$PROTEGE_HOME`` at a fresh temporary directory for each test."""

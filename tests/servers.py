@@ -26,35 +26,45 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
-    """Wait until ``url`` answers 200; fail with the process's stderr if it died."""
+def _poll(
+    ready: Callable[[], bool], proc: subprocess.Popen[bytes], timeout_s: float, what: str
+) -> None:
+    """Until ``ready()``; fail with the process's stderr if it died, or after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             err = proc.stderr.read().decode() if proc.stderr else ""
             raise RuntimeError(f"server exited with {proc.returncode}: {err[-2000:]}")
+        if ready():
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} did not come up in {timeout_s} s")
+
+
+def wait_for(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
+    """Wait until ``url`` answers 200; fail with the process's stderr if it died."""
+
+    def ready() -> bool:
         try:
             with urllib.request.urlopen(url, timeout=1) as resp:
-                if resp.status == 200:
-                    return
+                return bool(resp.status == 200)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise TimeoutError(f"{url} did not come up in {timeout_s} s")
+            return False
+
+    _poll(ready, proc, timeout_s, url)
 
 
 def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
     """Wait until something accepts TCP connections on ``port``; fail if ``proc`` died."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            raise RuntimeError(f"server exited with {proc.returncode}: {err[-2000:]}")
+
+    def ready() -> bool:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
+            return True
         except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listened on port {port} in {timeout_s} s")
+            return False
+
+    _poll(ready, proc, timeout_s, f"port {port}")
 
 
 def start_upstream(

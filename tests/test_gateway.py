@@ -15,14 +15,7 @@ from openai.types.chat import ChatCompletion
 
 from protege.store import LoggedCall, LogStore
 
-from servers import eventually, free_port, get, post, start_gateway, start_upstream, stop
-
-
-@pytest.fixture(scope="module")
-def upstream() -> Iterator[str]:
-    proc, url = start_upstream()
-    yield url
-    stop(proc)
+from servers import eventually, free_port, get, post, start_gateway, stop
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,20 @@ def logged(store: str, case: str, count: int = 1) -> list[LoggedCall]:
     return found
 
 
+def at_once(count: int, call: Callable[[int], Any]) -> list[Any]:
+    """``call(0)`` .. ``call(count - 1)`` in as many threads at once: each answer, or the
+    exception it raised."""
+
+    def one(i: int) -> Any:
+        try:
+            return call(i)
+        except Exception as exc:  # reported to the test, which asserts on it
+            return exc
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(one, range(count)))
+
+
 def client(url: str, key: str = "sk-none") -> openai.OpenAI:
     return openai.OpenAI(base_url=url, api_key=key, max_retries=0)
 
@@ -67,13 +81,6 @@ def chat(url: str, model: str, text: str, case: str, key: str = "sk-none") -> An
         messages=[{"role": "user", "content": text}],
         extra_headers={"X-Protege-Tags": f"case={case}"},
     )
-
-
-@pytest.fixture(scope="module")
-def upstream() -> Iterator[str]:
-    proc, url = start_upstream()
-    yield url
-    stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -229,20 +236,8 @@ def test_connections_to_one_upstream_are_capped(upstream: str, tmp_path: Path) -
     proc, url = start_gateway(config)
     try:
         before = json.loads(get(count_url)[1])["n"]
-        errors: list[BaseException] = []
-
-        def one(i: int) -> None:
-            try:
-                chat(url, "hold", f"hold {i}", "cap")
-            except BaseException as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert not errors
+        answers = at_once(8, lambda i: chat(url, "hold", f"hold {i}", "cap"))
+        assert not [a for a in answers if isinstance(a, BaseException)]
         counts = json.loads(get(count_url)[1])
         assert counts["n"] - before == 8 and counts["max_in_flight"] <= 2
         assert len(logged(store, "cap", 8)) == 8
@@ -259,19 +254,7 @@ def test_a_request_that_gets_no_connection_is_a_503_and_logged(
     )
     proc, url = start_gateway(config)
     try:
-        results: list[Any] = []
-
-        def one(i: int) -> None:
-            try:
-                results.append(chat(url, "hold", f"busy {i}", "busy"))
-            except openai.APIStatusError as exc:
-                results.append(exc)
-
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = at_once(3, lambda i: chat(url, "hold", f"busy {i}", "busy"))
         refused = [r for r in results if isinstance(r, openai.APIStatusError)]
         assert refused and all(r.status_code == 503 for r in refused)
         assert all(r.response.json()["error"]["type"] == "upstream_busy" for r in refused)

@@ -4,7 +4,6 @@ directly, with every chat completion logged through the spool into the store."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import openai
@@ -15,15 +14,6 @@ from protege import pricing
 from protege.capture.sdk import shared_prices, shared_writer
 from protege.errors import ConfigError
 from protege.store import LoggedCall, LogStore
-
-from servers import start_upstream, stop
-
-
-@pytest.fixture(scope="module")
-def upstream() -> Iterator[str]:
-    proc, url = start_upstream()
-    yield url
-    stop(proc)
 
 
 def calls(store: str) -> list[LoggedCall]:
