@@ -108,9 +108,8 @@ class _RawCompletions:
             logger.finish(error=exc)
             raise
         if kwargs.get("stream"):  # the stream the caller parses is the logged one
-            wrap = AsyncLoggedStream if self._client._protege_async else LoggedStream
             parse = raw.parse
-            raw.parse = lambda **options: wrap(parse(**options), logger)
+            raw.parse = lambda **options: LoggedStream(parse(**options), logger)
         else:
             logger.finish(raw.parse())  # parsed once: the official response caches it
         return raw
@@ -256,7 +255,6 @@ class _LoggedClient:
     whose ``completions.create`` is logged (by ``_completions``, sync or async)."""
 
     _completions: type[_Completions] = _Completions
-    _protege_async = False
 
     def __init__(self, *args: Any, protege_store: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -292,4 +290,3 @@ class AsyncOpenAI(_LoggedClient, openai.AsyncOpenAI):
     """``openai.AsyncOpenAI`` that logs chat completions (see ``OpenAI``)."""
 
     _completions = _AsyncCompletions
-    _protege_async = True
