@@ -279,3 +279,16 @@ def test_a_relayed_stream_ends_even_when_it_was_never_iterated() -> None:
 
     asyncio.run(main())
     assert ended == [True] and iterated == []
+
+
+def test_a_client_keys_rate_bucket_holds_a_second_of_its_rate_and_at_least_one() -> None:
+    from protege.capture.auth import _Bucket
+
+    slow = _Bucket(0.5, 1.0, at=100.0)  # one request every 2 s
+    assert slow.take(100.0) == 0.0
+    assert slow.take(100.0) == pytest.approx(2.0)
+    assert slow.take(102.0) == 0.0
+    fast = _Bucket(2.0, 2.0, at=100.0)  # a burst of two, then one every 0.5 s
+    assert [fast.take(100.0), fast.take(100.0)] == [0.0, 0.0]
+    assert fast.take(100.0) == pytest.approx(0.5)
+    assert fast.take(100.5) == 0.0

@@ -80,15 +80,21 @@ def auth_problems(settings: AuthSettings | None, where: str = "auth") -> list[st
 
 @dataclass
 class _Bucket:
-    """A token bucket holding at most one second of the rate."""
+    """A token bucket holding one second of the rate, and at least one request (a rate under
+    1/s still lets one through every 1/rate seconds). Per process: with ``--workers N`` each
+    worker has its own bucket."""
 
     rate: float
     tokens: float
     at: float = field(default_factory=time.monotonic)
 
+    @property
+    def capacity(self) -> float:
+        return max(1.0, self.rate)
+
     def take(self, now: float) -> float:
         """0 when a token was taken, else the seconds until the next one comes."""
-        self.tokens = min(self.rate, self.tokens + (now - self.at) * self.rate)
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
         self.at = now
         if self.tokens >= 1.0:
             self.tokens -= 1.0
@@ -139,7 +145,8 @@ class KeyRing:
                 digest = hashlib.sha256(secret.encode()).digest()
             self._clients[digest] = Client(key.name, {**key.tags, KEY_TAG: key.name})
             if key.rate_limit_rps is not None:
-                self._buckets[key.name] = _Bucket(key.rate_limit_rps, key.rate_limit_rps)
+                rate = key.rate_limit_rps
+                self._buckets[key.name] = _Bucket(rate, max(1.0, rate))
 
     def check(self, authorization: str | None) -> Client:
         """The client an ``Authorization`` header value names, or ``Denied``."""
