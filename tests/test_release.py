@@ -153,3 +153,32 @@ def test_the_shipped_default_student_is_complete() -> None:
     assert "Gemma is provided under and subject to the Gemma Terms of Use" in notice
     assert {"generated", "handwritten"} <= set(meta["evaluation"])
     assert "record error" in (SHIPPED / "report.md").read_text()
+
+
+def test_a_type_backstop_in_meta_takes_the_baselines_type_where_the_scorer_is_unsure(
+    scorer_run: Path, data: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from protege.baseline import extract
+    from protege.predictors import load_predictor
+    from protege.predictors.backstop import TypeBackstop
+
+    backed = tmp_path / "backed"
+    shutil.copytree(scorer_run, backed)
+    meta = json.loads((backed / "meta.json").read_text())
+    meta["type_backstop"] = {"threshold": 1.0}  # every type below certainty is backed
+    (backed / "meta.json").write_text(json.dumps(meta))
+    sources = load_sources(data)[:8]
+    plain = list(load_predictor(str(scorer_run)).predict(sources))
+    predictor = load_predictor(str(backed))
+    assert isinstance(predictor, TypeBackstop) and predictor.settings["type_backstop"] == 1.0
+    for source, before, after in zip(sources, plain, predictor.predict(sources), strict=True):
+        rule = extract(source)["liability_type"]
+        got, had = json.loads(after.output), json.loads(before.output)
+        assert got["liability_type"] == (rule if rule is not None else had["liability_type"])
+        assert {k: v for k, v in got.items() if k != "liability_type"} == {
+            k: v for k, v in had.items() if k != "liability_type"
+        }
+        assert after.confidence == before.confidence  # the scorer's own, unsure probability
+    assert any(extract(s)["liability_type"] is not None for s in sources)
