@@ -355,6 +355,11 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
             "hidden": settings.hidden,
         },
         "threshold": threshold,
+        **(
+            {"type_backstop": {"threshold": settings.type_backstop}}
+            if settings.type_backstop is not None
+            else {}
+        ),
         "calibration": {
             "target_accuracy": settings.calibrate_accuracy,
             "val_accuracy": accuracy,
