@@ -155,30 +155,35 @@ def test_the_shipped_default_student_is_complete() -> None:
     assert "record error" in (SHIPPED / "report.md").read_text()
 
 
-def test_a_type_backstop_in_meta_takes_the_baselines_type_where_the_scorer_is_unsure(
+def test_a_backstop_in_meta_takes_the_baselines_values_where_the_scorer_is_unsure(
     scorer_run: Path, data: Path, tmp_path: Path
 ) -> None:
     import shutil
 
     from protege.baseline import extract
+    from protege.evidence import find_candidates
     from protege.predictors import load_predictor
-    from protege.predictors.backstop import TypeBackstop
+    from protege.predictors.backstop import Backstop
 
     backed = tmp_path / "backed"
     shutil.copytree(scorer_run, backed)
     meta = json.loads((backed / "meta.json").read_text())
-    meta["type_backstop"] = {"threshold": 1.0}  # every type below certainty is backed
+    meta["backstop"] = {"threshold": 1.0}  # every value below certainty is backed
     (backed / "meta.json").write_text(json.dumps(meta))
     sources = load_sources(data)[:8]
     plain = list(load_predictor(str(scorer_run)).predict(sources))
     predictor = load_predictor(str(backed))
-    assert isinstance(predictor, TypeBackstop) and predictor.settings["type_backstop"] == 1.0
+    assert isinstance(predictor, Backstop) and predictor.settings["backstop"] == 1.0
+    taken = 0
     for source, before, after in zip(sources, plain, predictor.predict(sources), strict=True):
-        rule = extract(source)["liability_type"]
+        rules = extract(source)
         got, had = json.loads(after.output), json.loads(before.output)
-        assert got["liability_type"] == (rule if rule is not None else had["liability_type"])
-        assert {k: v for k, v in got.items() if k != "liability_type"} == {
-            k: v for k, v in had.items() if k != "liability_type"
-        }
-        assert after.confidence == before.confidence  # the scorer's own, unsure probability
-    assert any(extract(s)["liability_type"] is not None for s in sources)
+        for key, value in got.items():
+            assert value == (rules[key] if rules[key] is not None else had[key]), key
+            span = (after.evidence or {}).get(key)
+            if value != had[key] and span is not None:  # a taken value's span is a candidate
+                taken += 1
+                starts = {(c.start, c.end) for c in find_candidates(source.text, source.as_of)}
+                assert tuple(span) in starts
+        assert after.confidence == before.confidence  # the scorer's own, unsure probabilities
+    assert taken > 0

@@ -7,8 +7,8 @@ names. ``evaluate`` and the CLI load every model through ``load_predictor``.
 - an adapter directory (``adapter_config.json`` + ``meta.json``): the base model it was trained
   from with the LoRA adapter merged in;
 - a scorer directory (``heads.safetensors`` + ``meta.json`` of kind ``scorer``): the candidate
-  scorer (``protege.engine.scorer``), with the baseline backing its unsure liability type when
-  its ``meta.json`` has a ``type_backstop`` (``protege.predictors.backstop``);
+  scorer (``protege.engine.scorer``), with the baseline backing its unsure values when its
+  ``meta.json`` has a ``backstop`` (``protege.predictors.backstop``);
 - a released model's name (``liability-gemma-3-270m``, see ``protege.models.released``): the
   adapter or scorer directory it names;
 - ``MODEL@BASE_URL[,key=VAR][,self-hosted]``: any OpenAI-compatible endpoint
@@ -42,12 +42,12 @@ def load_predictor(spec: str, max_new_tokens: int = 256, grounding: bool = True)
     predictor: Predictor
     if is_scorer_dir(Path(path).expanduser()):
         scorer = ScorerPredictor(path)  # grounded by construction: grounding adds nothing
-        backstop = scorer.meta.get("type_backstop")
+        backstop = scorer.meta.get("backstop")
         predictor = scorer
         if backstop is not None:  # protege.predictors.backstop
-            from protege.predictors.backstop import TypeBackstop
+            from protege.predictors.backstop import Backstop
 
-            predictor = TypeBackstop(scorer, float(backstop["threshold"]))
+            predictor = Backstop(scorer, float(backstop["threshold"]))
     else:
         from protege.engine.hf import HFPredictor  # torch and transformers load when needed
 

@@ -1,11 +1,12 @@
-"""A scorer's unsure ``liability_type``, backed by the rule baseline's reading of the document.
+"""A scorer's unsure values, backed by the rule baseline's reading of the document.
 
-The scorer classifies the liability type from one vector of the whole document; the baseline
-(``protege.baseline``) reads it from the product words near the values. Where the scorer's
-probability for its type is below the threshold its ``meta.json`` names
-(``type_backstop.threshold``), and the baseline names a type, the record takes the baseline's.
-The scorer's probability stays the key's confidence: the student was unsure, and the extract
-service's confidence check still sees that.
+The scorer chooses each key's value among the source's candidates; the baseline
+(``protege.baseline``) reads values from the labels near them, and the liability type from the
+product words. Where the scorer's probability for a key's value is below the threshold its
+``meta.json`` names (``backstop.threshold``), and the baseline reads a value for that key, the
+record takes the baseline's value, with the span of the first candidate equal to it as its
+evidence. The scorer's probability stays the key's confidence: the student was unsure, and the
+extract service's confidence check still sees that.
 
 The threshold is chosen on generated sources held out from both training and the reported
 evaluations (the release's ``meta.json`` says which, and what it measured).
@@ -20,13 +21,13 @@ from typing import Any
 
 from protege.baseline import extract
 from protege.contract.record import Source
+from protege.engine.grounding import evidence_spans
 from protege.engine.predictor import Prediction, Predictor
+from protege.evidence import find_candidates
 
-TYPE_KEY = "liability_type"
 
-
-class TypeBackstop:
-    """``inner`` (a scorer) with its unsure liability types taken from the baseline."""
+class Backstop:
+    """``inner`` (a scorer) with its unsure values taken from the baseline."""
 
     def __init__(self, inner: Predictor, threshold: float) -> None:
         self.inner = inner
@@ -37,26 +38,38 @@ class TypeBackstop:
     @property
     def settings(self) -> dict[str, Any]:
         """The scorer's settings, and the backstop's threshold, for reports."""
-        return {**getattr(self.inner, "settings", {}), "type_backstop": self.threshold}
+        return {**getattr(self.inner, "settings", {}), "backstop": self.threshold}
 
     def predict(self, sources: Sequence[Source], batch_size: int = 1) -> Iterator[Prediction]:
-        """The scorer's predictions, in order, each backed where its type is unsure."""
+        """The scorer's predictions, in order, each backed where the scorer is unsure."""
         for source, prediction in zip(
             sources, self.inner.predict(sources, batch_size), strict=True
         ):
             yield self.backed(source, prediction)
 
     def backed(self, source: Source, prediction: Prediction) -> Prediction:
-        """``prediction`` with the baseline's type when the scorer's is unsure."""
-        confidence = (prediction.confidence or {}).get(TYPE_KEY)
-        if confidence is None or confidence >= self.threshold:
+        """``prediction`` with the baseline's value for every key the scorer is unsure of."""
+        confidence = prediction.confidence or {}
+        unsure = [key for key, p in confidence.items() if p < self.threshold]
+        if not unsure:
             return prediction
-        rule = extract(source).get(TYPE_KEY)
+        rules = extract(source)
         record = json.loads(prediction.output)
-        if rule is None or record.get(TYPE_KEY) == rule:
+        taken = [k for k in unsure if rules.get(k) is not None and rules[k] != record.get(k)]
+        if not taken:
             return prediction
-        record[TYPE_KEY] = rule
-        return dataclasses.replace(prediction, output=json.dumps(record, separators=(",", ":")))
+        for key in taken:
+            record[key] = rules[key]
+        evidence = dict(prediction.evidence or {})
+        spans = evidence_spans(
+            {k: record[k] for k in taken}, find_candidates(source.text, source.as_of)
+        )
+        for key in taken:
+            evidence.pop(key, None)
+            if key in spans:
+                evidence[key] = spans[key]
+        output = json.dumps(record, separators=(",", ":"))
+        return dataclasses.replace(prediction, output=output, evidence=evidence)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

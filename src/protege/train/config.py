@@ -90,9 +90,9 @@ class ScorerSettings(StrictModel):
     weight_decay: float = Field(0.01, ge=0)
     # the calibrated threshold is the lowest at which val records clearing it are this right
     calibrate_accuracy: float = Field(0.97, gt=0, le=1)
-    # where the type head's probability is below this, the rule baseline's type is used
+    # where a key's probability is below this, the rule baseline's value is used
     # (protege.predictors.backstop); None: no backstop
-    type_backstop: float | None = Field(None, gt=0, le=1)
+    backstop: float | None = Field(None, gt=0, le=1)
 
 
 class TrainConfig(StrictModel):

@@ -355,11 +355,7 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
             "hidden": settings.hidden,
         },
         "threshold": threshold,
-        **(
-            {"type_backstop": {"threshold": settings.type_backstop}}
-            if settings.type_backstop is not None
-            else {}
-        ),
+        **({"backstop": {"threshold": settings.backstop}} if settings.backstop is not None else {}),
         "calibration": {
             "target_accuracy": settings.calibrate_accuracy,
             "val_accuracy": accuracy,
