@@ -31,14 +31,15 @@ class Backstop:
 
     def __init__(self, inner: Predictor, threshold: float) -> None:
         self.inner = inner
-        self.threshold = threshold
+        # named apart from the scorer's own calibrated ``threshold``, which __getattr__ passes on
+        self.below = threshold
         self.name = inner.name
         self.kind = inner.kind
 
     @property
     def settings(self) -> dict[str, Any]:
         """The scorer's settings, and the backstop's threshold, for reports."""
-        return {**getattr(self.inner, "settings", {}), "backstop": self.threshold}
+        return {**getattr(self.inner, "settings", {}), "backstop": self.below}
 
     def predict(self, sources: Sequence[Source], batch_size: int = 1) -> Iterator[Prediction]:
         """The scorer's predictions, in order, each backed where the scorer is unsure."""
@@ -50,7 +51,7 @@ class Backstop:
     def backed(self, source: Source, prediction: Prediction) -> Prediction:
         """``prediction`` with the baseline's value for every key the scorer is unsure of."""
         confidence = prediction.confidence or {}
-        unsure = [key for key, p in confidence.items() if p < self.threshold]
+        unsure = [key for key, p in confidence.items() if p < self.below]
         if not unsure:
             return prediction
         rules = extract(source)
