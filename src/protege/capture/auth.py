@@ -120,6 +120,16 @@ class Denied(Exception):
         self.retry_after_s = retry_after_s
 
     @property
+    def kind(self) -> str:
+        """The OpenAI envelope's ``type``, as OpenAI answers these."""
+        return "invalid_request_error" if self.status == 401 else "requests"
+
+    @property
+    def code(self) -> str:
+        """The OpenAI envelope's ``code``."""
+        return "invalid_api_key" if self.status == 401 else "rate_limit_exceeded"
+
+    @property
     def headers(self) -> dict[str, str]:
         """The answer's extra headers: ``retry-after`` (whole seconds, at least 1) and
         ``retry-after-ms`` on a 429, as the ``openai`` client reads them to back off."""

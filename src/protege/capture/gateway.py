@@ -304,16 +304,11 @@ class Gateway:
 
     def denied(self, denied: Denied, started: float) -> Answer:
         """The 401 or 429 of a request the key ring refused."""
-        unauthorized = denied.status == 401
-        self.metrics.error("unauthorized" if unauthorized else "rate_limited")
+        self.metrics.error(denied.code)
         self.metrics.observe("", denied.status, time.perf_counter() - started)
-        kind, code = (
-            ("invalid_request_error", "invalid_api_key")
-            if unauthorized
-            else ("requests", "rate_limit_exceeded")
-        )
         extra = [(k.encode(), v.encode()) for k, v in denied.headers.items()]
-        return Answer(denied.status, error_body(denied.message, kind, code=code), extra)
+        body = error_body(denied.message, denied.kind, code=denied.code)
+        return Answer(denied.status, body, extra)
 
     def _answer_cached(self, call: LoggedCall, data: bytes, started: float) -> Answer:
         response = orjson.loads(data)

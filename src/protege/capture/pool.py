@@ -51,10 +51,6 @@ class Pool:
         self._watched: set[Response] = set()  # answers not yet complete, with their deadlines
         self._sweeper: asyncio.TimerHandle | None = None
 
-    def open_connections(self, origin: Origin) -> int:
-        """How many connections to ``origin`` are open or opening now."""
-        return self._open.get(origin, 0)
-
     async def request(
         self,
         where: Endpoint,

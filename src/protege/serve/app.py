@@ -53,10 +53,12 @@ def guarded(name: str, state: ServeState, endpoint: Endpoint) -> Endpoint:
                 try:
                     client = state.keys.check(request.headers.get("authorization"))
                 except Denied as denied:
-                    code = "invalid_api_key" if denied.status == 401 else "rate_limit_exceeded"
-                    kind = "invalid_request_error" if denied.status == 401 else "requests"
                     raise ApiError(
-                        denied.status, denied.message, kind, code=code, headers=denied.headers
+                        denied.status,
+                        denied.message,
+                        denied.kind,
+                        code=denied.code,
+                        headers=denied.headers,
                     ) from None
                 request.scope["protege.client_tags"] = client.tags
             return await endpoint(request)
