@@ -21,7 +21,7 @@ from protege.contract import load_verified
 from protege.corpus.stats import corpus_stats
 from protege.corpus.version import corpus_version, tree_version
 
-PINNED_SHA256 = "b4dddf3448663bcd790fe3d7bed33de7d0d4e5f2f2d46620a7faed4d4fc8c3a1"
+PINNED_SHA256 = "9f2085c53af88b445f0686b71c6ac918b3ef03f8da9afba8d829dd5c730dd79c"
 
 
 def test_seed_2_is_pinned(tmp_path: Path) -> None:

@@ -132,6 +132,7 @@ class Draft:
     s: Scenario
     rng: random.Random
     withheld: frozenset[str] = frozenset()
+    fullness: float = 0.0  # how far optional facts move toward always stated (``offers``)
     fields: dict[str, Any] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     tags: set[str] = field(default_factory=set)
@@ -153,6 +154,12 @@ class Draft:
     def chance(self, p: float) -> bool:
         """True with probability ``p``."""
         return self.rng.random() < p
+
+    def offers(self, key: str, p: float) -> bool:
+        """Whether the source states the optional fact ``key`` here: it may (``says``) and a
+        draw with ``p`` raised toward 1 by the row's ``fullness`` succeeds. A row of fullness 0
+        states it with probability ``p``; one of fullness 1 always does."""
+        return self.says(key) and self.chance(p + (1.0 - p) * self.fullness)
 
     def tag(self, *names: str) -> None:
         """Mark the row as exercising hard cases (each must be in ``HARD_CASES``)."""

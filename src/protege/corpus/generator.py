@@ -31,6 +31,11 @@ TYPE_WEIGHTS: dict[str, float] = {
     "personal_loan": 0.12,
 }
 WITHHOLD_P = 0.15  # share of rows that leave out 1-2 facts the account has (absent_fields)
+# How complete a source is (``Draft.fullness``), drawn per row. Templates state many facts only
+# now and then; real servicer documents mostly state every fact their layout has a place for:
+# the 100 hand-written dev sources state the rate in 80 % of transcripts and 94 % of payoff
+# letters, where fullness 0 alone gave 34 % and 32 %. A third of rows keep the sparse mix.
+FULLNESS = (0.0, 0.6, 0.9)
 FIRST_AS_OF = dt.date(2024, 1, 2)
 AS_OF_SPAN_DAYS = 1050  # as_of dates run from early 2024 to late 2026
 
@@ -103,7 +108,7 @@ def generate_one(seed: int, index: int, kinds: Sequence[str] = KINDS) -> Generat
                 scenario.servicer = rng.choice(names.NEUTRAL_SERVICERS)
                 if scenario.other_account_product == "credit card":
                     scenario.other_account_product = "savings account"
-    draft = Draft(s=scenario, rng=rng, withheld=withheld)
+    draft = Draft(s=scenario, rng=rng, withheld=withheld, fullness=rng.choice(FULLNESS))
     text = tmpl.render(draft).strip()
     draft.finish_length_tags(text)
     return GeneratedSource(

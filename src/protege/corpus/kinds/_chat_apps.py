@@ -44,7 +44,7 @@ def sms_exchange(d: Draft) -> str:
             parts.append(
                 f"{'Bal' if card else d.pick('Principal bal', 'Bal')} {d.money('current_balance', d.pick('usd', 'usd_nocomma'))}."
             )
-        if card and s.available_credit is not None and d.says("credit_limit") and d.chance(0.6):
+        if card and s.available_credit is not None and d.offers("credit_limit", 0.6):
             limit = d.money("credit_limit", "usd_nocomma")
             parts.append(
                 f"Avail credit {d.fmt(s.available_credit, 'usd_nocomma')} of {limit} limit."
@@ -58,7 +58,7 @@ def sms_exchange(d: Draft) -> str:
             parts.append(
                 f"{'Min pmt' if card else 'Next pmt'} {d.money('next_payment_amount', 'usd_nocomma')}{due}."
             )
-        if d.says("past_due_amount") and d.chance(0.4):
+        if d.offers("past_due_amount", 0.4):
             parts.append(
                 f"Past due {d.past_due(d.pick('$0.00', '0.00'))}."
                 if s.past_due_amount == 0
@@ -66,12 +66,12 @@ def sms_exchange(d: Draft) -> str:
             )
         parts.append(d.pick("Reply PAYOFF, PAY, HELP or STOP.", "Txt HELP for help, STOP to end."))
         lines.append(f"{code}: " + " ".join(parts))
-        if not card and d.says("payoff_amount") and d.chance(0.7):
+        if not card and d.offers("payoff_amount", 0.7):
             lines.append(f"{me}: PAYOFF")
             msg = f"{short}: Payoff amt {d.money('payoff_amount', d.pick('usd', 'usd_nocomma'))}"
             if d.says("payoff_good_through"):
                 msg += f" good thru {d.date('payoff_good_through', d.pick('us_slash_short', 'us_slash'))}"
-            if d.says("per_diem") and d.chance(0.5):
+            if d.offers("per_diem", 0.5):
                 msg += f", per diem {d.money('per_diem', 'usd')}"
             lines.append(
                 f"{code}: {msg}. Call {d.rng.randint(800, 888)}-555-{d.rng.randint(1000, 9999)} for a payoff letter."
@@ -102,7 +102,7 @@ def sms_exchange(d: Draft) -> str:
         lines.append(
             f"{them}: {'Current balance' if card else 'Principal'} is {d.money('current_balance')}"
         )
-    if d.says("next_payment_amount") and d.says("next_payment_due_date") and d.chance(0.6):
+    if d.says("next_payment_amount") and d.offers("next_payment_due_date", 0.6):
         lines.append(f"{me}: do i still pay {'the min' if card else 'this month'}?")
         lines.append(f"{them}: Yes, {d.money('next_payment_amount')} due {due_text(d, 0.6)}")
     lines.append(f"{me}: {d.pick('perfect ty', 'ok 👍', 'got it')}")
@@ -148,7 +148,7 @@ def colleague_thread(d: Draft) -> str:
             msg += (
                 f" {good_through_text(d, 0.4, d.pick('us_slash_short', 'month_day', 'us_slash'))}"
             )
-        if d.says("per_diem") and d.chance(0.7):
+        if d.offers("per_diem", 0.7):
             msg += f", per diem {d.money('per_diem')}"
         post(a, msg, 0)
         post(
@@ -160,7 +160,7 @@ def colleague_thread(d: Draft) -> str:
             ),
         )
         if d.says("current_balance"):
-            extra = f" @ {d.rate()}" if d.says("interest_rate") and d.chance(0.6) else ""
+            extra = f" @ {d.rate()}" if d.offers("interest_rate", 0.6) else ""
             post(a, f"{d.money('current_balance')} principal{extra}")
         else:
             post(a, "didn't give it on the quote, I'll ask")
@@ -176,7 +176,7 @@ def colleague_thread(d: Draft) -> str:
                 f"bal {d.money('current_balance')}"
                 + (
                     f", limit {d.money('credit_limit')}"
-                    if d.says("credit_limit") and d.chance(0.7)
+                    if d.offers("credit_limit", 0.7)
                     else ""
                 ),
                 20,
@@ -184,7 +184,7 @@ def colleague_thread(d: Draft) -> str:
         if d.says("interest_rate"):
             post(b, "rate?")
             post(a, f"{d.rate()}{' purchase APR' if card else ''}")
-    if d.says("past_due_amount") and d.chance(0.6):
+    if d.offers("past_due_amount", 0.6):
         if s.past_due_amount == 0:
             post(b, "any lates?")
             post(
@@ -196,7 +196,7 @@ def colleague_thread(d: Draft) -> str:
                 a,
                 f"heads up {pron}'s behind: {d.past_due()} past due plus a {d.fmt(s.late_fee)} late fee",
             )
-    if d.says("next_payment_amount") and d.chance(0.6):
+    if d.offers("next_payment_amount", 0.6):
         post(
             b,
             d.pick(
@@ -215,7 +215,7 @@ def colleague_thread(d: Draft) -> str:
             f"{d.money('next_payment_amount')}{due}"
             + (" (PITI)" if s.liability_type == "mortgage" and d.chance(0.5) else ""),
         )
-    if s.liability_type == "mortgage" and d.says("escrow_balance") and d.chance(0.5):
+    if s.liability_type == "mortgage" and d.offers("escrow_balance", 0.5):
         post(
             a, f"escrow bal {d.money('escrow_balance')} - {pron}'ll get that refunded after payoff"
         )
@@ -259,7 +259,7 @@ def budget_app_assistant(d: Draft) -> str:
     me = d.pick("You", "Me", s.borrower_first)
     product = d.product()
     paste: list[tuple[str, str]] = []
-    if d.says("account_last4") and d.chance(0.6):
+    if d.offers("account_last4", 0.6):
         paste.append(("Account", d.last4(d.pick("masked", "stars"))))
     if d.says("current_balance"):
         paste.append(
@@ -272,7 +272,7 @@ def budget_app_assistant(d: Draft) -> str:
         )
     if d.says("interest_rate"):
         paste.append(("Purchase APR" if card else d.pick("Interest Rate", "Note Rate"), d.rate()))
-    if s.apr is not None and not card and d.says("interest_rate") and d.chance(0.5):
+    if s.apr is not None and not card and d.offers("interest_rate", 0.5):
         paste.append(("APR", f"{s.apr}%"))
     if d.says("next_payment_amount"):
         paste.append(
@@ -294,11 +294,11 @@ def budget_app_assistant(d: Draft) -> str:
         paste.append(("Credit Limit", d.money("credit_limit")))
         if s.available_credit is not None:
             paste.append(("Available Credit", d.fmt(s.available_credit)))
-    if d.says("escrow_balance") and d.chance(0.7):
+    if d.offers("escrow_balance", 0.7):
         paste.append(("Escrow Balance", d.money("escrow_balance")))
-    if d.says("past_due_amount") and d.chance(0.5):
+    if d.offers("past_due_amount", 0.5):
         paste.append(("Past Due Amount", d.past_due(d.pick("$0.00", "0.00"))))
-    if not card and d.says("payoff_amount") and d.chance(0.5):
+    if not card and d.offers("payoff_amount", 0.5):
         paste.append(
             (
                 "Payoff Amount" + ("*" if d.says("payoff_good_through") else ""),
@@ -387,7 +387,7 @@ def voice_assistant(d: Draft) -> str:
     asked = False
     if not d.says("current_balance") or d.chance(0.25):
         lines.append(f"{you}: {quote}{wake.lower()} open {name.lower()}{quote}")
-        acct = f" {d.last4('spoken')}" if d.says("account_last4") and d.chance(0.5) else ""
+        acct = f" {d.last4('spoken')}" if d.offers("account_last4", 0.5) else ""
         lines.append(
             f"{bot}: {quote}Welcome to {name}. I found your {product}{acct}. What would you like to know?{quote}"
         )
@@ -425,21 +425,21 @@ def voice_assistant(d: Draft) -> str:
         lines.append(
             f"{bot}: {quote}Your {'minimum payment' if card else 'next payment'} of {d.spoken_money('next_payment_amount')} is due{when}.{quote}"
         )
-    if d.says("interest_rate") and d.chance(0.5):
+    if d.offers("interest_rate", 0.5):
         lines.append(f"{you}: {quote}what's the interest rate{quote}")
         lines.append(
             f"{bot}: {quote}The {'purchase A P R' if card else 'interest rate'} is {d.rate(spoken=True)}.{quote}"
         )
-    if not card and d.says("payoff_amount") and d.chance(0.6):
+    if not card and d.offers("payoff_amount", 0.6):
         lines.append(f"{you}: {quote}how much to pay it off{quote}")
         msg = f"Your payoff amount is {d.spoken_money('payoff_amount')}"
         if d.says("payoff_good_through"):
             msg += f", {good_through_text(d, 0.5, d.pick('ordinal', 'month_day'))}"
         lines.append(f"{bot}: {quote}{msg}.{quote}")
-    if d.says("credit_limit") and d.chance(0.5):
+    if d.offers("credit_limit", 0.5):
         lines.append(f"{you}: {quote}and my credit limit{quote}")
         lines.append(f"{bot}: {quote}Your credit limit is {d.spoken_money('credit_limit')}.{quote}")
-    if d.says("past_due_amount") and d.chance(0.3):
+    if d.offers("past_due_amount", 0.3):
         lines.append(f"{you}: {quote}am i behind on it{quote}")
         msg = (
             f"No, there is {d.past_due('nothing past due')}."
@@ -480,7 +480,7 @@ def one_line_chat(d: Draft) -> str:
     if d.says("current_balance"):
         label = "current balance" if card else d.pick("principal balance", "balance")
         msg = f"The {label} on your {d.product()} is {d.money('current_balance')}"
-        if card and d.says("credit_limit") and d.chance(0.5):
+        if card and d.offers("credit_limit", 0.5):
             msg += f" (limit {d.money('credit_limit')})"
         return prefix + msg + "."
     return prefix + f"I can't share figures here - please sign in to see your {d.product()}."

@@ -89,7 +89,7 @@ def escrow_analysis(d: Draft) -> str:
         lines.append(
             f"You may pay the shortage of {d.fmt(gap)} in full to keep your payment lower; the escrow portion would then be recalculated."
         )
-    if d.says("interest_rate") and d.chance(0.3):
+    if d.offers("interest_rate", 0.3):
         lines.append(f"Your interest rate of {d.rate()} is not affected by this analysis.")
     lines.append(
         d.pick(
@@ -143,9 +143,9 @@ def card_statement_ready(d: Draft) -> str:
         rows.append(
             (d.pick("Payment due date", "Due date", "Due by"), d.date("next_payment_due_date"))
         )
-    if d.says("past_due_amount") and d.chance(0.4):
+    if d.offers("past_due_amount", 0.4):
         rows.append(("Past due amount", d.past_due()))
-    if d.says("credit_limit") and d.chance(0.8):
+    if d.offers("credit_limit", 0.8):
         rows.append(
             (d.pick("Credit limit", "Credit line", "Total credit line"), d.money("credit_limit"))
         )
@@ -157,7 +157,7 @@ def card_statement_ready(d: Draft) -> str:
         d.rng.shuffle(rows)
     lines += [f"{label}: {value}" for label, value in rows]
     lines.append("")
-    if d.says("interest_rate") and d.chance(0.5):
+    if d.offers("interest_rate", 0.5):
         apr = f"Purchase APR: {d.rate()}"
         if s.cash_advance_apr is not None and d.chance(0.6):
             apr += f" | Cash advance APR: {fmt_rate(s.cash_advance_apr)}"
@@ -228,7 +228,7 @@ def rate_change_notice(d: Draft) -> str:
             lines.append(
                 f"Your cash advance APR is now {fmt_rate(s.cash_advance_apr)}; the penalty APR remains {fmt_rate(s.penalty_apr or Decimal('29.99'))}."
             )
-        if d.says("next_payment_amount") and d.chance(0.6):
+        if d.offers("next_payment_amount", 0.6):
             due = (
                 f", due {d.date('next_payment_due_date')}"
                 if d.says("next_payment_due_date")
@@ -237,7 +237,7 @@ def rate_change_notice(d: Draft) -> str:
             lines.append(
                 f"Your minimum payment on the current statement is {d.money('next_payment_amount')}{due}."
             )
-        if d.says("credit_limit") and d.chance(0.5):
+        if d.offers("credit_limit", 0.5):
             lines.append(f"Your credit limit of {d.money('credit_limit')} is unchanged.")
     else:
         old_payment = s.next_payment_amount - cents(
@@ -258,7 +258,7 @@ def rate_change_notice(d: Draft) -> str:
                 lines.append(
                     f"This includes {d.fmt(s.escrow_monthly)} for escrow, which did not change."
                 )
-        if d.says("current_balance") and d.chance(0.6):
+        if d.offers("current_balance", 0.6):
             lines.append(
                 f"The new rate applies to your principal balance of {d.money('current_balance')}."
             )

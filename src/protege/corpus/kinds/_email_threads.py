@@ -77,13 +77,13 @@ def forwarded_payoff_thread(d: Draft) -> str:
         if d.says("payoff_good_through"):
             quote += f" ({good_through_text(d, 0.35)})"
         lines.append(quote)
-        if d.says("per_diem") and d.chance(0.75):
+        if d.offers("per_diem", 0.75):
             lines.append(
                 f"{d.pick('Per diem', 'Daily interest', 'Per diem interest')}: {d.money('per_diem')}"
             )
     else:
         lines.append("Your updated payoff letter is attached as a PDF.")
-    if d.says("current_balance") and d.chance(0.5):
+    if d.offers("current_balance", 0.5):
         lines.append(f"Principal balance: {d.money('current_balance')}")
         show_old_principal = d.chance(0.5)
     else:
@@ -163,7 +163,7 @@ def borrower_summary(d: Draft) -> str:
                 f", next one due {due_text(d, 0.6, d.pick('us_slash_short', 'month_day', 'long'))}"
             )
         facts.append(pay)
-    if d.says("past_due_amount") and d.chance(0.5):
+    if d.offers("past_due_amount", 0.5):
         if s.past_due_amount == 0:
             facts.append(
                 f"im {d.past_due(d.pick('all caught up', 'up to date', 'current'))} on payments"
@@ -173,16 +173,16 @@ def borrower_summary(d: Draft) -> str:
                 _casual(d, d.pick("im a little behind, past due is", "they say im past due"))
                 + f" {d.past_due()}"
             )
-    if d.says("payoff_amount") and d.chance(0.7):
+    if d.offers("payoff_amount", 0.7):
         payoff = f"they quoted a payoff of {d.money('payoff_amount', money_style)}"
         if d.says("payoff_good_through"):
             payoff += (
                 f" {good_through_text(d, 0.5, d.pick('us_slash_short', 'month_day', 'us_slash'))}"
             )
-        if d.says("per_diem") and d.chance(0.4):
+        if d.offers("per_diem", 0.4):
             payoff += f" plus {d.money('per_diem', money_style)} a day after that"
         facts.append(payoff)
-    if d.says("escrow_balance") and d.chance(0.7):
+    if d.offers("escrow_balance", 0.7):
         facts.append(f"theres {d.money('escrow_balance', money_style)} in escrow right now")
     if d.says("credit_limit"):
         facts.append(f"limit is {d.money('credit_limit', money_style)}")
@@ -205,7 +205,7 @@ def borrower_summary(d: Draft) -> str:
             (product, name),
         ),
     ]
-    if d.says("account_last4") and d.chance(0.6):
+    if d.offers("account_last4", 0.6):
         lines.append(f"acct # {d.last4(d.pick('full', 'ending', 'x'))}")
     bullet = d.pick("- ", "", "* ")
     lines += [bullet + f for f in facts] if bullet else [", ".join(facts)]
@@ -274,15 +274,15 @@ def reply_with_quoted_chain(d: Draft) -> str:
         if d.says("next_payment_due_date"):
             line += f", due {d.date('next_payment_due_date')}"
         answer.append(line + ".")
-    if d.says("past_due_amount") and d.chance(0.6):
+    if d.offers("past_due_amount", 0.6):
         answer.append(
             f"There is {d.past_due('no past due amount')} on the account."
             if s.past_due_amount == 0
             else f"The account shows {d.past_due()} past due; a late charge of {d.fmt(s.late_fee)} was also assessed."
         )
-    if d.says("interest_rate") and d.chance(0.5):
+    if d.offers("interest_rate", 0.5):
         answer.append(f"The {'purchase APR' if card else 'interest rate'} is {d.rate()}.")
-    if d.says("credit_limit") and d.chance(0.6):
+    if d.offers("credit_limit", 0.6):
         answer.append(
             f"Your credit limit is {d.money('credit_limit')}"
             + (
@@ -291,9 +291,9 @@ def reply_with_quoted_chain(d: Draft) -> str:
                 else "."
             )
         )
-    if d.says("escrow_balance") and d.chance(0.6):
+    if d.offers("escrow_balance", 0.6):
         answer.append(f"Your escrow account currently holds {d.money('escrow_balance')}.")
-    if d.says("payoff_amount") and d.chance(0.5):
+    if d.offers("payoff_amount", 0.5):
         quote = f"If you would like to pay the loan off, the payoff is {d.money('payoff_amount')}"
         if d.says("payoff_good_through"):
             quote += f", {good_through_text(d, 0.3)}"
@@ -415,7 +415,7 @@ def short_reply(d: Draft) -> str:
         acct = f" {d.last4('ending')}" if d.says("account_last4") else ""
         label = "current balance" if card else d.pick("principal balance", "balance")
         body = f"{name} Alert: The {label} on your {d.product()}{acct} is {d.money('current_balance')}."
-        if d.says("past_due_amount") and d.chance(0.4):
+        if d.offers("past_due_amount", 0.4):
             body += f" {d.past_due('Nothing is past due') if s.past_due_amount == 0 else 'Past due: ' + d.past_due()}."
         subject = "Balance alert"
     else:

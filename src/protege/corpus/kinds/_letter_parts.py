@@ -128,9 +128,9 @@ def interest_label(d: Draft, detail: bool = True) -> str:
     if d.chance(0.5):
         if detail:
             label += f" from {fmt_date(last_due, 'us_slash')}"
-        if d.says("payoff_good_through") and d.chance(0.7):
+        if d.offers("payoff_good_through", 0.7):
             label += f" to {d.date('payoff_good_through', 'us_slash')}"
-    if d.says("interest_rate") and d.chance(0.3):
+    if d.offers("interest_rate", 0.3):
         label += f" at {d.rate()}"
     if detail and d.says("per_diem") and s.payoff_good_through and d.chance(0.25):
         label += f" ({(s.payoff_good_through - last_due).days} days @ {d.money('per_diem', 'usd')})"
@@ -289,10 +289,40 @@ def per_diem_line(d: Draft) -> str | None:
     )
 
 
+def loan_block(d: Draft) -> list[Pair]:
+    """The loan's standing as a servicer prints it beside a payoff: the note rate, the next
+    installment and, for a mortgage, the escrow balance, which is refunded after the payoff
+    rather than netted from it (a letter that prints it must itemize with ``escrow=False``)."""
+    rows: list[Pair] = []
+    if d.offers("interest_rate", 0.5):
+        rows.append((d.pick("Interest rate", "Note rate", "Current interest rate"), d.rate()))
+    if d.offers("next_payment_due_date", 0.45):
+        style = d.pick("us_slash", "long", "iso")
+        rows.append((d.pick("Next payment due", "Next installment due", "Paid to / next due"), d.date("next_payment_due_date", style)))
+    if d.offers("next_payment_amount", 0.45):
+        label = d.pick("Monthly payment", "Regular installment", "Scheduled payment amount")
+        if d.s.escrow_monthly is not None and d.chance(0.4):
+            label += d.pick(" (incl. escrow)", " (principal, interest and escrow)")
+        rows.append((label, d.money("next_payment_amount")))
+    if (
+        d.s.liability_type == "mortgage"
+        and d.says("liability_type")
+        and d.offers("escrow_balance", 0.5)
+    ):
+        note = d.pick(
+            "",
+            " (to be refunded after payoff)",
+            " - not deducted from the payoff",
+            " (returned to the borrower once the loan is satisfied)",
+        )
+        rows.append((d.pick("Escrow balance", "Escrow account balance", "Funds in escrow"), d.money("escrow_balance") + note))
+    return rows
+
+
 def status_line(d: Draft) -> str | None:
     """What the letter says about payments due: past due, the next payment, or nothing."""
     s, parts = d.s, []
-    if d.says("past_due_amount") and d.chance(0.5):
+    if d.offers("past_due_amount", 0.5):
         if s.past_due_amount == 0:
             sentence, phrase = d.pick(
                 ("Amount past due: {}.", "$0.00"),
@@ -304,7 +334,7 @@ def status_line(d: Draft) -> str | None:
             parts.append(
                 f"Past due amount: {d.past_due()}. Past due installments are included in the payoff figures."
             )
-    if d.says("next_payment_amount") and d.says("next_payment_due_date") and d.chance(0.4):
+    if d.says("next_payment_amount") and d.offers("next_payment_due_date", 0.4):
         parts.append(
             f"Your regular payment of {d.money('next_payment_amount')} is next due {d.date('next_payment_due_date')}. Continue making payments until the payoff is received."
         )

@@ -97,14 +97,14 @@ def dealer_payoff(d: Draft) -> str:
                     d.money("per_diem", "usd"),
                 )
             )
-    if d.says("current_balance") and d.chance(0.6):
+    if d.offers("current_balance", 0.6):
         figs.append(
             (
                 d.pick("Principal balance", "Unpaid principal"),
                 d.money("current_balance", d.pick(*CELL_MONEY)),
             )
         )
-    if d.says("interest_rate") and d.chance(0.3):
+    if d.offers("interest_rate", 0.3):
         figs.append(("Contract rate", d.rate()))
     if figs:
         out.append(
@@ -152,14 +152,14 @@ def mortgage_statement(d: Draft) -> str:
     info.append(("Borrower(s)", s.borrower.upper()))
     if home and s.collateral:
         info.append(("Property address", s.collateral))
-    if d.says("interest_rate") and d.chance(0.7):
+    if d.offers("interest_rate", 0.7):
         info.append(("Interest rate", d.rate()))
     info.append(("Interest paid to", fmt_date(s.previous_due_date, "us_slash")))
-    if d.says("next_payment_due_date") and d.chance(0.6):
+    if d.offers("next_payment_due_date", 0.6):
         info.append(
             ("Next payment due", d.date("next_payment_due_date", d.pick("us_slash", "long", "iso")))
         )
-    if d.says("payoff_amount") and d.says("payoff_good_through") and d.chance(0.6):
+    if d.says("payoff_amount") and d.offers("payoff_good_through", 0.6):
         info.append(
             (
                 "Payoff good through",
@@ -233,7 +233,7 @@ def student_loan_payoff(d: Draft) -> str:
             ("Disbursed", fmt_date(s.origination_date, "us_slash")),
             ("Orig. principal", d.fmt(s.original_amount, "commas")),
         ]
-    if d.says("interest_rate") and d.chance(0.6):
+    if d.offers("interest_rate", 0.6):
         cols.append(("Rate", d.rate("pct")))
     money = d.pick("commas", "usd", "plain")
     if d.says("current_balance"):
@@ -245,7 +245,7 @@ def student_loan_payoff(d: Draft) -> str:
         ]
     if d.says("payoff_amount"):
         cols.append(("Payoff", d.money("payoff_amount", money)))
-        if d.says("per_diem") and d.chance(0.8):
+        if d.offers("per_diem", 0.8):
             cols.append(("Daily int.", d.money("per_diem", money)))
     if d.chance(0.5):
         out.append(pairs_block(d, cols, "padded"))

@@ -64,7 +64,7 @@ def mobile_app(d: Draft) -> str:
                 "Current balance", "Principal balance" if not is_card(d) else "Balance", "Balance"
             ),
         ]
-    if is_card(d) and d.says("credit_limit") and d.chance(0.6):
+    if is_card(d) and d.offers("credit_limit", 0.6):
         out.append(f"of {cell_money(d, 'credit_limit')} limit")
     due = []
     if d.says("next_payment_amount"):
@@ -76,7 +76,7 @@ def mobile_app(d: Draft) -> str:
             f"{d.pick('Due', 'Due date', 'Due by')}  {d.date('next_payment_due_date', d.pick('short_month', 'month_day', 'us_slash_short'))}"
         )
     out += due
-    if d.says("past_due_amount") and d.chance(0.5):
+    if d.offers("past_due_amount", 0.5):
         out.append(
             f"Past due  {d.past_due('$0.00')}"
             if s.past_due_amount == 0
@@ -199,7 +199,7 @@ def _payoff_unavailable(d: Draft, out: list[str]) -> str:
         rows.append(
             (d.pick("Principal balance", "Unpaid principal"), cell_money(d, "current_balance"))
         )
-    if d.says("next_payment_amount") and d.chance(0.6):
+    if d.offers("next_payment_amount", 0.6):
         rows.append(("Next payment", cell_money(d, "next_payment_amount")))
     if rows:
         out.append(
@@ -366,7 +366,7 @@ def alerts_inbox(d: Draft) -> str:
         items.append(
             (s.last_payment_date, f"Payment received. Thanks! We received {d.fmt(last_paid(d))}.")
         )
-    if d.says("past_due_amount") and d.chance(0.7):
+    if d.offers("past_due_amount", 0.7):
         if s.past_due_amount > 0:
             items.append(
                 (
@@ -381,7 +381,7 @@ def alerts_inbox(d: Draft) -> str:
                     f"Good news: {d.past_due(d.pick('your account is current', 'nothing is past due', 'you are up to date'))}.",
                 )
             )
-    if d.says("current_balance") and d.chance(0.5):
+    if d.offers("current_balance", 0.5):
         items.append(
             (
                 recent(d, 0, 3),
@@ -418,7 +418,7 @@ def quick_view(d: Draft) -> str:
         bits.append(
             f"{d.pick('Balance', 'Bal', 'Current balance')} {cell_money(d, 'current_balance')}"
         )
-    if d.says("next_payment_amount") and d.chance(0.7):
+    if d.offers("next_payment_amount", 0.7):
         bits.append(
             f"{d.pick('Next pmt', 'Payment', 'Due')} {cell_money(d, 'next_payment_amount')}"
         )

@@ -98,7 +98,7 @@ def facts(d: Draft) -> list[Pair]:
     s, card, rows = d.s, is_card(d), []
     if d.says("current_balance"):
         rows.append((balance_label(d), cell_money(d, "current_balance")))
-    if card and d.says("credit_limit") and d.chance(0.8):
+    if card and d.offers("credit_limit", 0.8):
         rows.append(
             (
                 d.pick("Credit limit", "Credit line", "Total credit line"),
@@ -121,7 +121,7 @@ def facts(d: Draft) -> list[Pair]:
     if d.chance(0.6) and (pair := past_due_pair(d)):
         rows.append(pair)
     # "escrow" names a mortgage
-    if d.says("liability_type") and d.says("escrow_balance") and d.chance(0.8):
+    if d.says("liability_type") and d.offers("escrow_balance", 0.8):
         rows.append(
             (
                 d.pick("Escrow balance", "Escrow account balance", "Current escrow balance"),
@@ -148,7 +148,7 @@ def payoff_pairs(d: Draft) -> list[Pair]:
                 cell_date(d, "payoff_good_through"),
             )
         )
-    if d.says("per_diem") and d.chance(0.6):
+    if d.offers("per_diem", 0.6):
         rows.append(
             (d.pick("Per diem", "Daily interest", "Per diem interest"), cell_money(d, "per_diem"))
         )

@@ -444,6 +444,6 @@ def payoff_quote(c: Call, who: str = "rep", correct: float = 0.2) -> None:
         )
     else:
         c.speak(who, f"{lead} {said(d, 'payoff_amount')}{thru}.")
-    if d.says("per_diem") and d.chance(0.75):
+    if d.offers("per_diem", 0.75):
         c.caller(d.pick("And if it gets there late?", "What if it takes longer than that?"))
         c.speak(who, f"Then add {said(d, 'per_diem', 0.25)} per day, that's the per diem interest.")

@@ -197,7 +197,7 @@ def card_full_statement(d: Draft) -> str:
         f"you may have to pay a late fee of up to ${s.late_fee:.2f} and your APRs may be increased up to",
         f"the Penalty APR of {fmt_rate(s.penalty_apr or D('29.99'))}.",
     )
-    if d.says("current_balance") and d.says("interest_rate") and d.chance(0.7):
+    if d.says("current_balance") and d.offers("interest_rate", 0.7):
         sh.blank()
         sh.say(*_min_warning(d))
     sh.blank()
@@ -373,7 +373,7 @@ def card_scanned_compact(d: Draft) -> str:
         "LATE PAYMENT WARNING: If we do not receive your minimum payment by the due date, you may",
         f"have to pay a late fee of up to ${s.late_fee:.0f}.00 and your APRs may be increased to the Penalty APR.",
     )
-    if d.says("current_balance") and d.says("interest_rate") and d.chance(0.45):
+    if d.says("current_balance") and d.offers("interest_rate", 0.45):
         sh.say(*_min_warning(d))
     if d.chance(0.5):
         sh.say(f"Rewards: {d.rng.randint(120, 9000):,} points earned to date. Redeem online.")

@@ -128,12 +128,12 @@ def auto_loan_summary(d: Draft) -> str:
     sh.add(*table([sh.t(h) for h in head], rows, "ll" + "r" * (len(head) - 2)))
     sh.blank()
 
-    if d.says("payoff_amount") and d.chance(0.4):
+    if d.offers("payoff_amount", 0.4):
         line = sh.t("Payoff amount") + " "
         if d.says("payoff_good_through"):
             line += sh.t("good through ") + d.date("payoff_good_through", ds) + ": "
         line += d.money("payoff_amount", ms) + "."
-        if d.says("per_diem") and d.chance(0.7):
+        if d.offers("per_diem", 0.7):
             line += sh.t(" Per diem after that date: ") + d.money("per_diem", ms) + "."
         sh.add(line)
     sh.say(
@@ -209,7 +209,7 @@ def auto_ocr_scan(d: Draft) -> str:
         kv("Past Due", sp.past_due(d, ms, ocr=d.chance(0.5)))
         if fees:
             kv("Late Charges Assessed", d.fmt(fees, ms))
-    if d.says("next_payment_due_date") and d.chance(0.6):
+    if d.offers("next_payment_due_date", 0.6):
         late = s.next_payment_due_date + dt.timedelta(days=10)
         sh.add(
             sh.t(
@@ -224,7 +224,7 @@ def auto_ocr_scan(d: Draft) -> str:
     else:
         kv("Date Received", "--")
     kv(f"Interest Paid YTD {s.as_of.year}", d.fmt(s.ytd_interest, ms))
-    if d.says("payoff_amount") and d.chance(0.35):
+    if d.offers("payoff_amount", 0.35):
         sh.blank()
         label = sh.t("Payoff Amount")
         if d.says("payoff_good_through"):
@@ -310,7 +310,7 @@ def student_loan_group(d: Draft) -> str:
     sh.say(
         f"Repayment plan: {d.pick('Standard', 'Graduated', 'Extended Fixed', 'Level')}   Status: {d.pick('In Repayment', 'Repayment', 'Active - Repayment')}"
     )
-    if d.says("current_balance") and d.chance(0.7):
+    if d.offers("current_balance", 0.7):
         sh.add(
             sh.t("Total Balance (principal + accrued interest): ")
             + d.fmt(s.current_balance + s.accrued_interest, ms)
@@ -430,12 +430,12 @@ def installment_loan_statement(d: Draft) -> str:
         )
     sh.blank()
 
-    if d.says("payoff_amount") and d.chance(0.5):
+    if d.offers("payoff_amount", 0.5):
         line = "Want to pay it off? Your estimated payoff is " + d.money("payoff_amount", ms)
         if d.says("payoff_good_through"):
             line += " if received by " + d.date("payoff_good_through", ds)
         line += "."
-        if d.says("per_diem") and d.chance(0.6):
+        if d.offers("per_diem", 0.6):
             line += f" After that, add {d.money('per_diem', ms)} per day."
         sh.add(line, "")
     sh.add(

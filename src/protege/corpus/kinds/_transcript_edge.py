@@ -85,7 +85,7 @@ def ivr_then_agent(d: Draft) -> str:
                 f"A {pay_word(d)} of {amt} is due {when}.",
             )
         )
-    if d.says("past_due_amount") and d.chance(0.7):
+    if d.offers("past_due_amount", 0.7):
         if s.past_due_amount == 0:
             facts.append(
                 f"There is {d.past_due(d.pick('no past due amount', 'nothing past due'))} on this account."
@@ -246,7 +246,7 @@ def long_noisy_call(d: Draft) -> str:
     c.slot()
     if d.says("next_payment_amount") and d.says("next_payment_due_date"):
         c.rep2(f"Your next {pay_word(d)} is {said(d, 'next_payment_amount')}, due {due(d)}.")
-    if d.says("past_due_amount") and d.chance(0.6):
+    if d.offers("past_due_amount", 0.6):
         c.rep2(past_due_line(c))
     if d.chance(0.6):
         c.rep2(other_account(c))
@@ -384,12 +384,12 @@ def asr_autoscribe(d: Draft) -> str:
                 due_day(d) or d.date("next_payment_due_date", d.pick("month_day", "ordinal_of"))
             )
         c.rep(f"and your next {pay_word(d)} is {money('next_payment_amount')}{when}")
-    if d.says("interest_rate") and d.chance(0.7):
+    if d.offers("interest_rate", 0.7):
         c.caller("what's the interest rate on that")
         c.rep(f"it's {d.rate('pct') if itn else d.rate(spoken=True)}")
     if s.liability_type == CARD and d.says("credit_limit"):
         c.rep(f"your credit limit is {money('credit_limit')}")
-    if d.says("payoff_amount") and d.chance(0.6):
+    if d.offers("payoff_amount", 0.6):
         c.caller("and what would the payoff be")
         thru = ""
         if d.says("payoff_good_through"):
@@ -400,9 +400,9 @@ def asr_autoscribe(d: Draft) -> str:
                 else " good through " + d.date("payoff_good_through", "month_day")
             )
         c.rep(f"the payoff is {money('payoff_amount')}{thru}")
-        if d.says("per_diem") and d.chance(0.6):
+        if d.offers("per_diem", 0.6):
             c.rep(f"and after that it goes up {money('per_diem')} a day")
-    if d.says("past_due_amount") and d.chance(0.5):
+    if d.offers("past_due_amount", 0.5):
         if s.past_due_amount == 0:
             c.rep(f"and you're {d.past_due('not past due')} so you're good")
         else:
@@ -466,7 +466,7 @@ def automated_reminder(d: Draft) -> str:
             f"Your upcoming {pay_word(d)} of {amt} is due {when}. If you have already paid, thank you.",
             f"We wanted to remind you that a payment of {amt} is due on {when}.",
         )
-        if d.says("past_due_amount") and d.chance(0.5):
+        if d.offers("past_due_amount", 0.5):
             message += f" There is {d.past_due(d.pick('no past due amount', 'nothing past due'))} on your account at this time."
     else:
         message = "Please contact us regarding your account at your earliest convenience."
@@ -512,7 +512,7 @@ def automated_reminder(d: Draft) -> str:
         c.rep(
             f"I see your last payment of {c.keep(amount(d, s.last_payment_amount))} posted on {s.last_payment_date:%B} {s.last_payment_date.day}. Anything new may take a day or two to show."
         )
-    if d.says("current_balance") and d.chance(0.5):
+    if d.offers("current_balance", 0.5):
         c.rep(f"The {balance_name(d)} is {said(d, 'current_balance')}.")
     closing(c)
     return c.text()

@@ -130,7 +130,7 @@ def conference_call(d: Draft) -> str:
         c.other(d.pick("Hi there.", "Hello.", "Hi, thanks for taking the call."))
     else:  # the third party calls first, and has to conference the borrower in
         c.other(own_intro)
-        if d.says("account_last4") and d.chance(0.6):
+        if d.offers("account_last4", 0.6):
             c.other(f"The account number is {d.last4(d.pick('full', 'ending'))}.")
         c.rep(
             d.pick(
@@ -275,9 +275,9 @@ def _figures(c: Call, party: str) -> None:
 
     if d.says("next_payment_amount") and d.says("next_payment_due_date"):
         steps.append(payment)
-    if d.says("past_due_amount") and d.chance(0.6):
+    if d.offers("past_due_amount", 0.6):
         steps.append(behind)
-    if d.says("interest_rate") and d.chance(0.4):
+    if d.offers("interest_rate", 0.4):
         steps.append(rate)
     if (
         s.liability_type == "mortgage"
@@ -286,9 +286,9 @@ def _figures(c: Call, party: str) -> None:
         and d.chance(0.5)
     ):
         steps.append(escrow)
-    if card and d.says("credit_limit") and d.chance(0.6):
+    if card and d.offers("credit_limit", 0.6):
         steps.append(limit)
-    if not card and d.says("payoff_amount") and d.chance(0.35):
+    if not card and d.offers("payoff_amount", 0.35):
         steps.append(payoff)
     d.rng.shuffle(steps)
     if d.says("current_balance"):
@@ -352,7 +352,7 @@ def payoff_department_transfer(d: Draft) -> str:
     prod = d.product()
     c.caller(d.pick("Hi, ", "Yeah, hi, ", "Hello, ") + reason(c, prod))
     verify(c)
-    if d.says("account_last4") and d.chance(0.6):
+    if d.offers("account_last4", 0.6):
         c.rep(f"Okay, I have the {prod} {d.last4(d.pick('ending', 'spoken', 'x'))} up.")
     refused = not d.says("payoff_amount") or d.chance(0.25)
     if d.says("current_balance") and "current_balance" not in d.fields and d.chance(0.6):
@@ -385,7 +385,7 @@ def payoff_department_transfer(d: Draft) -> str:
             d.pick("Fine, email it then.", "Okay, fax it to my closing agent.", "Mail is fine.")
         )
         d.tag("absent_fields")
-        if d.says("next_payment_amount") and d.says("next_payment_due_date") and d.chance(0.5):
+        if d.says("next_payment_amount") and d.offers("next_payment_due_date", 0.5):
             c.rep2(
                 f"In the meantime, your next {pay_word(d)} of {said(d, 'next_payment_amount')} is still due {due(d)}."
             )
@@ -396,7 +396,7 @@ def payoff_department_transfer(d: Draft) -> str:
         if d.says("current_balance") and "current_balance" not in d.fields and d.chance(0.4):
             c.caller("And the principal on it?")
             c.rep2(f"The {balance_name(d)} is {said(d, 'current_balance')}.")
-    if d.says("past_due_amount") and d.chance(0.3):
+    if d.offers("past_due_amount", 0.3):
         c.speak("rep2", past_due_line(c))
     closing(c, who="rep2")
     return c.text(d.pick("Payoffs", "General Servicing")) if d.chance(0.3) else c.text()

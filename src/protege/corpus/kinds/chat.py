@@ -85,7 +85,7 @@ def live_agent_chat(d: Draft) -> str:
         f"{d.pick('Started', 'Date', 'Chat started')}: {fmt_date(s.as_of, d.pick('long', 'us_slash', 'weekday'))}",
         "",
     ]
-    want_payoff = not card and d.says("payoff_amount") and d.chance(0.55)
+    want_payoff = not card and d.offers("payoff_amount", 0.55)
     opener = (
         d.pick(
             "hi i need a payoff quote",
@@ -119,7 +119,7 @@ def live_agent_chat(d: Draft) -> str:
         )
     else:
         c.agent_says(f"Thank you, I've located your {product}.")
-    if s.vin and d.says("liability_type") and d.chance(0.4):
+    if s.vin and d.offers("liability_type", 0.4):
         c.agent_says(
             f"Just to confirm, this is for the {s.collateral}, VIN ending in {s.vin[-4:]}?"
         )
@@ -145,7 +145,7 @@ def live_agent_chat(d: Draft) -> str:
             ),
             60,
         )
-        if d.says("current_balance") and d.chance(0.6):
+        if d.offers("current_balance", 0.6):
             c.customer_says(
                 d.pick("can you at least tell me the balance?", "ok what's the balance then")
             )
@@ -157,9 +157,9 @@ def live_agent_chat(d: Draft) -> str:
         if d.says("payoff_good_through"):
             msg += f", {good_through_text(d, 0.45)}"
         c.agent_says(msg + ".", 60)
-        if d.says("per_diem") and d.chance(0.6):
+        if d.offers("per_diem", 0.6):
             c.agent_says(f"After that, add {d.money('per_diem')} per day.", 10)
-        if d.says("current_balance") and d.chance(0.5):
+        if d.offers("current_balance", 0.5):
             c.customer_says(
                 d.pick(
                     "why is that more than my balance?",
@@ -178,7 +178,7 @@ def live_agent_chat(d: Draft) -> str:
             if d.says("next_payment_due_date"):
                 msg += f", due {due_text(d, 0.4)}"
             c.agent_says(msg + ".", 15)
-        if d.says("past_due_amount") and d.chance(0.5):
+        if d.offers("past_due_amount", 0.5):
             if s.past_due_amount == 0:
                 c.agent_says(
                     f"There is {d.past_due(d.pick('nothing past due', 'no past due amount'))} on the account."
@@ -190,10 +190,10 @@ def live_agent_chat(d: Draft) -> str:
                     else ""
                 )
                 c.agent_says(f"I also see {d.past_due()} past due{since}.")
-        if card and d.says("credit_limit") and d.chance(0.6):
+        if card and d.offers("credit_limit", 0.6):
             c.customer_says("and my limit?")
             c.agent_says(f"Your credit limit is {d.money('credit_limit')}.")
-        if s.escrow_balance is not None and d.says("escrow_balance") and d.chance(0.5):
+        if s.escrow_balance is not None and d.offers("escrow_balance", 0.5):
             c.customer_says("how much is in escrow right now?")
             c.agent_says(
                 f"Your escrow balance is {d.money('escrow_balance')}. The monthly escrow portion of your payment is {d.fmt(s.escrow_monthly or Decimal(0))}."
@@ -209,7 +209,7 @@ def live_agent_chat(d: Draft) -> str:
                 if d.chance(0.4)
                 else d.pick("no just this one", "nope, thanks")
             )
-    if d.says("interest_rate") and d.chance(0.35):
+    if d.offers("interest_rate", 0.35):
         c.customer_says("whats my interest rate again?")
         c.agent_says(f"Your {'purchase APR' if card else 'interest rate'} is {d.rate()}.")
     c.agent_says("Is there anything else I can help you with today?")
@@ -274,7 +274,7 @@ def chatbot_quick_replies(d: Draft) -> str:
                 if d.says("next_payment_due_date")
                 else " is coming up."
             )
-            if d.says("past_due_amount") and d.chance(0.6):
+            if d.offers("past_due_amount", 0.6):
                 msg += " " + (
                     f"You have {d.past_due('no past due amount')}."
                     if s.past_due_amount == 0
@@ -288,7 +288,7 @@ def chatbot_quick_replies(d: Draft) -> str:
             if d.says("payoff_good_through"):
                 msg += f". This quote is {good_through_text(d, 0.4)}"
             lines.append(msg + ".")
-            if d.says("per_diem") and d.chance(0.5):
+            if d.offers("per_diem", 0.5):
                 lines.append(
                     f"{bot}: After that date, interest adds {d.money('per_diem')} per day."
                 )
@@ -366,9 +366,9 @@ def bot_to_agent_transfer(d: Draft) -> str:
             if d.says("payoff_good_through"):
                 msg += f", {good_through_text(d, 0.4)}"
             c.agent_says(msg + ".", 20)
-            if d.says("per_diem") and d.chance(0.5):
+            if d.offers("per_diem", 0.5):
                 c.agent_says(f"Per diem is {d.money('per_diem')} if it arrives after that.", 10)
-    if d.says("next_payment_amount") and d.chance(0.6):
+    if d.offers("next_payment_amount", 0.6):
         c.customer_says(
             d.pick("ok and my next payment?", "do I still need to make this month's payment?")
         )
@@ -477,7 +477,7 @@ def customer_misstatement(d: Draft) -> str:
     product = d.product()
     keys = _correctable(d)
     key = d.pick(*keys) if keys else None
-    if d.says("account_last4") and d.chance(0.4):
+    if d.offers("account_last4", 0.4):
         d.tag("caller_correction")
         c.customer_says(
             f"hi, question on my {product}, acct ending {misread_digits(s.last4, d.rng)}", 0
@@ -540,7 +540,7 @@ def customer_misstatement(d: Draft) -> str:
             c.agent_says(
                 f"Correct, that's a separate account. Today we're only looking at your {product}."
             )
-    if d.says("interest_rate") and d.chance(0.3):
+    if d.offers("interest_rate", 0.3):
         c.agent_says(f"For reference, your {'purchase APR' if card else 'rate'} is {d.rate()}.")
     c.customer_says(d.pick("ok thanks for clearing that up", "got it", "thank you!"))
     return "\n".join(c.lines)

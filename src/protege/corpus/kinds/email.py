@@ -139,7 +139,7 @@ def payoff_quote_reply(d: Draft) -> str:
                 + (" and fees.)" if s.payoff_fee else ".)"),
             )
         )
-    if d.says("next_payment_amount") and d.says("next_payment_due_date") and d.chance(0.5):
+    if d.says("next_payment_amount") and d.offers("next_payment_due_date", 0.5):
         lines.append(
             f"If the payoff will not reach us before your next due date of {d.date('next_payment_due_date')}, "
             f"please continue to make your regular payment of {d.money('next_payment_amount')}."
@@ -222,7 +222,7 @@ def autopay_notice(d: Draft) -> str:
                 else d.pick("Principal balance", "Remaining principal balance", "Balance")
             )
             rows.append((label, d.money("current_balance")))
-        if d.says("past_due_amount") and d.chance(0.6):
+        if d.offers("past_due_amount", 0.6):
             rows.append((d.pick("Past due", "Amount past due"), d.past_due()))
         if d.says("next_payment_amount"):
             label = (
@@ -241,7 +241,7 @@ def autopay_notice(d: Draft) -> str:
         lines.append(
             "To change or cancel this payment, sign in before 8 p.m. ET the business day before the draft date."
         )
-    if s.liability_type == "mortgage" and d.says("escrow_balance") and d.chance(0.3):
+    if s.liability_type == "mortgage" and d.offers("escrow_balance", 0.3):
         lines.append(f"Your current escrow balance is {d.money('escrow_balance')}.")
     lines += [
         "",
@@ -324,7 +324,7 @@ def past_due_notice(d: Draft) -> str:
                 "If you have already sent your payment, please disregard this notice.",
             )
         )
-        if d.says("current_balance") and d.chance(0.4):
+        if d.offers("current_balance", 0.4):
             label = (
                 "current balance"
                 if s.liability_type == "credit_card"
@@ -353,7 +353,7 @@ def past_due_notice(d: Draft) -> str:
                 else " will be due soon"
             )
             lines.append(f"Your next payment of {d.money('next_payment_amount')}{due}.")
-        if d.says("current_balance") and d.chance(0.6):
+        if d.offers("current_balance", 0.6):
             lines.append(f"{d.pick('Balance', 'Current balance')}: {d.money('current_balance')}")
         lines.append(f"Last payment received: {_last_payment(d)}")
     dept = (

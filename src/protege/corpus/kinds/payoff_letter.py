@@ -20,6 +20,7 @@ from protege.corpus.kinds._letter_parts import (
     good_through,
     itemize,
     letter_date,
+    loan_block,
     letterhead,
     lien_release,
     ocr_text,
@@ -66,9 +67,13 @@ def bank_letter(d: Draft) -> str:
     else:
         intro = "Below is the balance information for the above loan. Interest accrues daily until the loan is paid in full; please call us for a final payoff figure."
     out.append(intro)
-    rows = itemize(d)
+    loan = loan_block(d)
+    rows = itemize(d, escrow="escrow_balance" not in d.fields)
     if rows:
         out.append(pairs_block(d, rows, d.pick("dots", "right", "padded")))
+    if loan:
+        heading = d.pick("LOAN INFORMATION", "Account details:", "Other loan information")
+        out.append(heading + "\n" + pairs_block(d, loan, d.pick("dots", "right", "padded")))
     out += [x for x in (good_through(d), per_diem_line(d), status_line(d), lien_release(d)) if x]
     if d.chance(0.7):
         out.append("\n".join(wire_lines(d)))
@@ -217,7 +222,7 @@ def confirmation_snippet(d: Draft) -> str:
                 if phrase
                 else f", good through {d.date('payoff_good_through', d.pick('us_slash', 'short_month', 'month_day', 'us_slash_short'))}"
             )
-        if d.says("per_diem") and d.chance(0.5):
+        if d.offers("per_diem", 0.5):
             bits.append(f"Per diem {d.money('per_diem', 'usd')}")
     elif d.says("current_balance"):
         bits.append(
@@ -275,12 +280,15 @@ def revised_quote(d: Draft) -> str:
         f"{d.fmt(old_amount)} good through {fmt_date(old_through, 'long')}. It was revised because {reason}. "
         f"{d.pick('Please disregard the prior quote.', 'The earlier figures are no longer valid.', 'Do not remit funds based on the earlier statement.')}"
     )
-    if rows := itemize(d):
+    loan = loan_block(d)
+    if rows := itemize(d, escrow="escrow_balance" not in d.fields):
         out.append(
             d.pick("Revised payoff figures:", "CURRENT PAYOFF")
             + "\n"
             + pairs_block(d, rows, d.pick("dots", "right", "colon"))
         )
+    if loan:
+        out.append(pairs_block(d, loan, d.pick("dots", "right", "colon")))
     out += [x for x in (good_through(d), per_diem_line(d), status_line(d)) if x]
     if d.chance(0.6):
         out.append("\n".join(wire_lines(d)))
@@ -314,16 +322,16 @@ def third_party_payoff(d: Draft) -> str:
     loan: list[Pair] = [("Borrower", s.borrower), ("Product", product_label(d))]
     if ref := account_ref(d, "full", "masked"):
         loan.insert(1, ("Loan number", ref))
-    if d.says("interest_rate") and d.chance(0.6):
+    if d.offers("interest_rate", 0.6):
         loan.append(("Interest rate", d.rate()))
         if s.apr is not None and d.chance(0.4):
             d.tag("distractor_amounts")
             loan.append(("APR (disclosed)", fmt_rate(s.apr)))
-    if d.says("next_payment_amount") and d.chance(0.5):
+    if d.offers("next_payment_amount", 0.5):
         loan.append(("Monthly payment", d.money("next_payment_amount", "usd")))
-    if d.says("next_payment_due_date") and d.chance(0.5):
+    if d.offers("next_payment_due_date", 0.5):
         loan.append(("Next due date", d.date("next_payment_due_date", "us_slash")))
-    if d.says("liability_type") and d.says("escrow_balance") and d.chance(0.7):
+    if d.says("liability_type") and d.offers("escrow_balance", 0.7):
         loan.append(("Escrow balance (refunded separately)", d.money("escrow_balance", "usd")))
     sections.append(("LOAN", loan))
     figures = itemize(d, escrow=False)  # its loan block says escrow is refunded separately

@@ -80,7 +80,7 @@ def account_dashboard(d: Draft) -> str:
         alerts.append(
             f"⚠ Your account is past due. Please pay {d.past_due()} as soon as possible to avoid additional fees."
         )
-    if d.says("next_payment_amount") and d.says("next_payment_due_date") and d.chance(0.5):
+    if d.says("next_payment_amount") and d.offers("next_payment_due_date", 0.5):
         alerts.append(
             f"Your autopay of {d.money('next_payment_amount')} is scheduled for {d.date('next_payment_due_date')}."
         )
@@ -514,7 +514,7 @@ def escrow_details(d: Draft) -> str:
                 cell_money(d, "next_payment_amount"),
             ),
         ]
-    if d.says("next_payment_due_date") and d.chance(0.6):
+    if d.offers("next_payment_due_date", 0.6):
         pay.append(("Next payment due", cell_date(d, "next_payment_due_date")))
     if pay:
         out.append("Your payment\n" + pairs_block(d, pay, "padded"))

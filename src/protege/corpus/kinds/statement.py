@@ -90,7 +90,7 @@ def ocr_two_column(d: Draft) -> str:
         money.append((sh.t("Escrow Balance"), sh.money("escrow_balance", ms)))
     if card and d.says("credit_limit"):
         money.append((sh.t(d.pick("Credit Limit", "Credit Line")), sh.money("credit_limit", ms)))
-        if d.says("current_balance") and d.chance(0.6):
+        if d.offers("current_balance", 0.6):
             money.append((sh.t("Available Credit"), d.fmt(s.available_credit or D(0), ms)))
     if not card and s.original_amount is not None and d.chance(0.5):
         money.append(
@@ -310,7 +310,7 @@ def annual_summary(d: Draft) -> str:
         sh.kv("Escrow deposits", d.fmt(cents(esc * (12 if year_end else done)), ms))
     if s.past_due_amount > 0:
         sh.kv("Late charges paid", d.fmt(s.late_fee, ms))
-    if d.says("current_balance") and d.chance(0.7):
+    if d.offers("current_balance", 0.7):
         if year_end:
             sh.kv(
                 f"Principal balance as of 12/31/{year}",
@@ -343,7 +343,7 @@ def annual_summary(d: Draft) -> str:
         )
     if d.says("next_payment_due_date"):
         sh.kv("Next payment due", sp.due_text(d, ds))
-    if d.says("past_due_amount") and d.chance(0.5):
+    if d.offers("past_due_amount", 0.5):
         sh.kv("Amount past due", sp.past_due(d, ms))
     sh.blank()
     sh.say(
@@ -385,11 +385,11 @@ def estatement_notice(d: Draft) -> str:
         facts.append(
             f"{d.pick('Due date', 'Payment due', 'Due')}: {d.date('next_payment_due_date', ds)}"
         )
-    if d.says("past_due_amount") and d.chance(0.35):
+    if d.offers("past_due_amount", 0.35):
         facts.append(f"Past due: {sp.past_due(d, ms)}")
 
     variant = d.rng.randint(0, 2)
-    ending = f" {d.last4('ending')}" if d.says("account_last4") and d.chance(0.8) else ""
+    ending = f" {d.last4('ending')}" if d.offers("account_last4", 0.8) else ""
     if variant == 0:
         text = f"{name}: Your {month} statement for your {sp.noun(d)}{ending} is ready. "
         text += ". ".join(facts)
@@ -473,7 +473,7 @@ def credit_union_combined(d: Draft) -> str:
     sh.add(f"{sh.t('LOAN')} {loan_id} - " + word)
     if d.says("liability_type") and s.collateral and s.liability_type != "personal_loan":
         sh.add(sh.t("Collateral: ") + s.collateral)
-    if d.says("current_balance") and d.chance(0.6):
+    if d.offers("current_balance", 0.6):
         sh.kv("Principal Balance", d.money("current_balance", ms))
     for label, value in sp.rate_pairs(d, d.pick("Interest Rate", "Rate"), "Annual Percentage Rate"):
         sh.kv(label, value)
@@ -507,7 +507,7 @@ def credit_union_combined(d: Draft) -> str:
             sh.t(f"{sp.fd(s.previous_due_date + dt.timedelta(days=10), ds)}  Late Fee ")
             + d.fmt(fees, ms)
         )
-    if d.says("payoff_amount") and d.chance(0.3):
+    if d.offers("payoff_amount", 0.3):
         line = sh.t("Payoff ")
         if d.says("payoff_good_through"):
             line += sh.t("through ") + d.date("payoff_good_through", ds) + " "

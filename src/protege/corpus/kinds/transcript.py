@@ -101,7 +101,7 @@ def payoff_call(d: Draft) -> str:
         )
     else:
         payoff_quote(c)
-    if d.says("current_balance") and d.chance(0.65):
+    if d.offers("current_balance", 0.65):
         if "payoff_amount" in d.fields:
             c.caller(
                 d.pick(
@@ -121,12 +121,21 @@ def payoff_call(d: Draft) -> str:
             c.rep(
                 f"Your {balance_name(d)} is {said(d, 'current_balance')}, but I'll have to send the exact payoff figure in writing."
             )
-    if d.says("interest_rate") and d.chance(0.35):
+    if d.offers("interest_rate", 0.35):
         c.caller("And just out of curiosity, what's my rate?")
         c.rep(rate_line(c))
-    if d.says("past_due_amount") and d.chance(0.4):
+    if d.offers("past_due_amount", 0.4):
         c.rep(past_due_line(c))
-    if d.says("next_payment_amount") and d.says("next_payment_due_date") and d.chance(0.35):
+    if s.liability_type == "mortgage" and d.says("liability_type") and d.offers("escrow_balance", 0.4):
+        c.caller(d.pick("What happens to my escrow?", "And the escrow account, is that part of it?"))
+        held = said(d, "escrow_balance")
+        c.rep(
+            d.pick(
+                f"Escrow's at {held} right now. That isn't subtracted from the payoff; once the loan's paid off it comes back to you as a refund.",
+                f"You have {held} sitting in escrow. It stays out of the payoff figure and we mail you whatever's left after the payoff posts.",
+            )
+        )
+    if d.says("next_payment_amount") and d.offers("next_payment_due_date", 0.35):
         c.rep(
             f"If the payoff won't reach us before {due(d)}, please still make your {pay_word(d)} of {said(d, 'next_payment_amount')}; any overpayment is refunded."
         )
@@ -190,9 +199,9 @@ def quick_balance_check(d: Draft) -> str:
     elif d.says("next_payment_amount"):
         when = f", due {due(d)}" if d.says("next_payment_due_date") else ""
         c.rep(f"Your next {pay_word(d)} is {said(d, 'next_payment_amount')}{when}.")
-    if d.says("past_due_amount") and d.chance(0.5):
+    if d.offers("past_due_amount", 0.5):
         c.rep(past_due_line(c))
-    if s.liability_type == CARD and d.says("credit_limit") and d.chance(0.5):
+    if s.liability_type == CARD and d.offers("credit_limit", 0.5):
         c.caller("And what's my limit?")
         c.rep(
             f"It's {said(d, 'credit_limit')}, and you have {c.keep(amount(d, s.available_credit or Decimal(0)))} available."
@@ -262,7 +271,7 @@ def hardship_call(d: Draft) -> str:
         )
     )
     verify(c)
-    if d.says("account_last4") and d.chance(0.5):
+    if d.offers("account_last4", 0.5):
         c.rep(f"Okay, I have the account {d.last4()} open.")
     if d.says("past_due_amount"):
         if s.past_due_amount == 0:
@@ -281,7 +290,7 @@ def hardship_call(d: Draft) -> str:
                     f"The account is behind right now: {owed} past due. There's also a {fee} late fee, but that's separate.",
                 )
             )
-            if d.says("next_payment_amount") and d.chance(0.6):
+            if d.offers("next_payment_amount", 0.6):
                 total = c.keep(amount(d, s.past_due_amount + s.late_fee + s.next_payment_amount))
                 c.rep(f"With the payment coming up, to be fully current you'd need {total}.")
     if d.says("next_payment_amount") and d.says("next_payment_due_date"):
@@ -296,7 +305,7 @@ def hardship_call(d: Draft) -> str:
         c.rep(d.pick(*_HARDSHIP_OFFERS[s.liability_type]))
     else:
         c.rep("We do have a couple of assistance options for situations like this.")
-    if s.liability_type == CARD and d.says("interest_rate") and d.chance(0.6):
+    if s.liability_type == CARD and d.offers("interest_rate", 0.6):
         c.caller(d.pick("What's my rate now?", "And what am I paying in interest now?"))
         c.rep(rate_line(c) + " So the program would be a pretty big difference.")
     who = "rep"
@@ -309,7 +318,7 @@ def hardship_call(d: Draft) -> str:
                 "I'll open a hardship review. We'll need two pay stubs, or your unemployment letter, and your last bank statement.",
             )
         )
-    if d.says("current_balance") and d.chance(0.4):
+    if d.offers("current_balance", 0.4):
         c.caller(
             d.pick("How much do I even owe in total at this point?", "What's left on it, anyway?")
         )
@@ -383,7 +392,7 @@ def escrow_call(d: Draft) -> str:
         f"That left a shortage of {c.keep(amount(d, shortage))}, which we spread over the next twelve months."
     )
     monthly = c.keep(amount(d, escrow_monthly))
-    if d.says("escrow_balance") and d.chance(0.35):
+    if d.offers("escrow_balance", 0.35):
         c.caller(f"Wait, so my escrow balance is {monthly}?")
         c.rep(
             f"No, {monthly} is the monthly escrow part of your payment. The balance in the account is {said(d, 'escrow_balance', 0.2)}."
@@ -402,14 +411,14 @@ def escrow_call(d: Draft) -> str:
         c.rep(
             "You can, and then the payment would drop back down; I can send you a coupon for that."
         )
-    if d.says("interest_rate") and d.chance(0.4):
+    if d.offers("interest_rate", 0.4):
         c.caller("And my rate didn't change, right?")
         c.rep(
             f"No, your rate is fixed at {d.rate(spoken=d.chance(0.3))}. Only the escrow part moves."
         )
-    if d.says("current_balance") and d.chance(0.4):
+    if d.offers("current_balance", 0.4):
         c.rep(f"And for your records the {balance_name(d)} is {said(d, 'current_balance')}.")
-    if d.says("past_due_amount") and d.chance(0.4):
+    if d.offers("past_due_amount", 0.4):
         c.rep(past_due_line(c))
     if d.chance(0.15):
         c.rep(other_account(c))
@@ -483,9 +492,9 @@ def card_services_call(d: Draft) -> str:
             c.rep(
                 f"And if a payment is more than sixty days late, a penalty APR of up to {c.keep(fmt_rate(s.penalty_apr or Decimal('29.99')))} can apply."
             )
-    if purpose != "increase" and d.says("credit_limit") and d.chance(0.5):
+    if purpose != "increase" and d.offers("credit_limit", 0.5):
         c.rep(f"Your credit limit is {said(d, 'credit_limit')}, by the way.")
-    if d.says("past_due_amount") and d.chance(0.5):
+    if d.offers("past_due_amount", 0.5):
         c.rep(past_due_line(c))
     closing(c)
     return c.text("Card Services") if d.chance(0.3) else c.text()
@@ -527,14 +536,14 @@ def card_offer_call(d: Draft) -> str:
         c.rep(
             f"Up to your available credit, which is {avail}. Your total credit limit is {said(d, 'credit_limit')}."
         )
-    if d.says("current_balance") and d.chance(0.7):
+    if d.offers("current_balance", 0.7):
         c.rep(f"Right now your {balance_name(d)} is {said(d, 'current_balance')}.")
-    if d.says("next_payment_amount") and d.chance(0.6):
+    if d.offers("next_payment_amount", 0.6):
         when = f", due {due(d)}" if d.says("next_payment_due_date") else ""
         c.rep(
             f"Your next minimum payment would be {said(d, 'next_payment_amount')}{when}, and that can change after a transfer."
         )
-    if d.says("past_due_amount") and d.chance(0.4):
+    if d.offers("past_due_amount", 0.4):
         c.rep(past_due_line(c))
     if d.chance(0.5):
         d.tag("other_account")
@@ -604,7 +613,7 @@ def third_party_payoff(d: Draft) -> str:
     if kind == "auto_loan" and s.vin:
         c.caller(f"VIN ends in {c.keep(s.vin[-6:])}, if that helps.")
     payoff_quote(c, correct=0.15)
-    if d.says("current_balance") and d.chance(0.5):
+    if d.offers("current_balance", 0.5):
         c.caller("And the principal balance, for my worksheet?")
         c.rep(f"Principal is {said(d, 'current_balance', 0.1)}.")
     if d.says("per_diem") and not any("per diem" in b.text for b in c.beats) and d.chance(0.6):
@@ -633,7 +642,7 @@ def third_party_payoff(d: Draft) -> str:
             "About ten business days after the funds clear.", "Usually within two weeks of payoff."
         )
     )
-    if d.says("next_payment_due_date") and d.says("next_payment_amount") and d.chance(0.5):
+    if d.says("next_payment_due_date") and d.offers("next_payment_amount", 0.5):
         c.other(f"Do I still need to make my payment on {due(d)}?")
         c.rep(
             f"If the payoff hasn't posted by then, yes, please make the {said(d, 'next_payment_amount')} payment; any overpayment is refunded to you."
@@ -685,9 +694,9 @@ def extra_payment_call(d: Draft) -> str:
         c.rep(
             f"One thing: paying extra doesn't move your due date, so your next payment is still due {due(d)}."
         )
-    if d.says("past_due_amount") and d.chance(0.35):
+    if d.offers("past_due_amount", 0.35):
         c.rep(past_due_line(c))
-    if d.says("payoff_amount") and d.chance(0.3):
+    if d.offers("payoff_amount", 0.3):
         c.caller("Actually, what would it take to pay the whole thing off?")
         payoff_quote(c)
     if d.chance(0.15):
