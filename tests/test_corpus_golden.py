@@ -21,7 +21,7 @@ from protege.contract import load_verified
 from protege.corpus.stats import corpus_stats
 from protege.corpus.version import corpus_version, tree_version
 
-PINNED_SHA256 = "9f2085c53af88b445f0686b71c6ac918b3ef03f8da9afba8d829dd5c730dd79c"
+PINNED_SHA256 = "088d83718be3761a24e6e7ae817117ecd4048c53ff42fee48230fa702b67687b"
 
 
 def test_seed_2_is_pinned(tmp_path: Path) -> None:

@@ -174,11 +174,7 @@ def colleague_thread(d: Draft) -> str:
             post(
                 a,
                 f"bal {d.money('current_balance')}"
-                + (
-                    f", limit {d.money('credit_limit')}"
-                    if d.offers("credit_limit", 0.7)
-                    else ""
-                ),
+                + (f", limit {d.money('credit_limit')}" if d.offers("credit_limit", 0.7) else ""),
                 20,
             )
         if d.says("interest_rate"):

@@ -12,6 +12,7 @@ from protege.corpus.kinds._messaging import (
     mail_headers,
     phone,
 )
+from protege.corpus.kinds._web import marketing_offer
 from protege.corpus.money import cents, fmt_rate
 from protege.corpus.registry import template
 from protege.corpus.scenario import random_amount
@@ -176,6 +177,8 @@ def card_statement_ready(d: Draft) -> str:
                 "Set up AutoPay so you never miss a payment.",
             )
         )
+    if d.chance(0.35):
+        lines += ["", "-----", marketing_offer(d), "-----"]
     lines += [
         "",
         f"{name} | Sign in to view your full statement.",

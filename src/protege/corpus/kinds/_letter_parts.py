@@ -298,7 +298,12 @@ def loan_block(d: Draft) -> list[Pair]:
         rows.append((d.pick("Interest rate", "Note rate", "Current interest rate"), d.rate()))
     if d.offers("next_payment_due_date", 0.45):
         style = d.pick("us_slash", "long", "iso")
-        rows.append((d.pick("Next payment due", "Next installment due", "Paid to / next due"), d.date("next_payment_due_date", style)))
+        rows.append(
+            (
+                d.pick("Next payment due", "Next installment due", "Paid to / next due"),
+                d.date("next_payment_due_date", style),
+            )
+        )
     if d.offers("next_payment_amount", 0.45):
         label = d.pick("Monthly payment", "Regular installment", "Scheduled payment amount")
         if d.s.escrow_monthly is not None and d.chance(0.4):
@@ -315,7 +320,12 @@ def loan_block(d: Draft) -> list[Pair]:
             " - not deducted from the payoff",
             " (returned to the borrower once the loan is satisfied)",
         )
-        rows.append((d.pick("Escrow balance", "Escrow account balance", "Funds in escrow"), d.money("escrow_balance") + note))
+        rows.append(
+            (
+                d.pick("Escrow balance", "Escrow account balance", "Funds in escrow"),
+                d.money("escrow_balance") + note,
+            )
+        )
     return rows
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from protege.corpus import names
 from protege.corpus.dates import fmt_date
 from protege.corpus.draft import PRODUCT_WORDS, Draft
+from protege.corpus.money import fmt_money
 from protege.corpus.scenario import random_digits
 
 # money styles that sit well in a table cell or a key/value row (no "dollars" suffix)
@@ -93,6 +94,24 @@ def last_paid(d: Draft) -> Decimal:
     if s.liability_type == "credit_card" or "next_payment_amount" not in d.withheld:
         return s.last_payment_amount
     return s.last_payment_amount + Decimal(d.pick(25, 50, 100, 150))
+
+
+def marketing_offer(d: Draft) -> str:
+    """A cross-sell banner: an amount the borrower could borrow or a promotional APR range.
+    Neither is the account's; both are distractors (tagged)."""
+    d.tag("distractor_amounts")
+    lo = Decimal(d.rng.randint(1799, 2499)) / 100  # an APR range that is never the account's
+    while d.s.interest_rate in (lo - 10, lo, lo + 8):
+        lo += Decimal("0.25")
+    span = f"{lo}% to {lo + 8}%" if d.chance(0.5) else f"{lo}%-{lo + 8}%"
+    up_to = Decimal(d.pick(5000, 10000, 15000, 25000, 35000, 40000))
+    months = d.pick(12, 15, 18, 21)
+    return d.pick(
+        f"Special offer: 0% intro APR on balance transfers for {months} months, then a variable APR of {span}. A {d.pick(3, 4, 5)}% fee applies to each transfer.",
+        f"Pre-qualified! Borrow up to {d.pick(fmt_money(up_to, 'usd'), f'${up_to:,.0f}')} for a home project or debt consolidation. Rates as low as {lo - 10}% APR with autopay. [See my offer]",
+        f"Need a little extra? Members like you may be eligible for up to {fmt_money(up_to, 'usd')}. Checking your rate won't affect your credit score.",
+        f"Transfer a balance and pay 0% for {months} billing cycles (then {span} variable). Offer ends soon.",
+    )
 
 
 def cookie_banner(d: Draft) -> str:

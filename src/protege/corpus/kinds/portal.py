@@ -35,6 +35,7 @@ from protege.corpus.kinds._web import (
     keep_wrap,
     last_login,
     last_paid,
+    marketing_offer,
     nav_menu,
     pairs_block,
     phone,
@@ -134,6 +135,8 @@ def account_dashboard(d: Draft) -> str:
                 "Set up AutoPay and never miss a payment.",
             )
         )
+    if d.chance(0.3):
+        out.append(marketing_offer(d))
     out.append(footer(d))
     return "\n\n".join(out)
 
@@ -212,6 +215,8 @@ def loan_details(d: Draft) -> str:
             out.append(
                 d.pick("Need a payoff amount? Request a payoff quote ›", "Get a payoff quote")
             )
+    if d.chance(0.3):
+        out.append(marketing_offer(d))
     out.append(footer(d))
     return "\n\n".join(out)
 
@@ -421,6 +426,8 @@ def card_dashboard(d: Draft) -> str:
         out.append("Interest rates\n" + pairs_block(d, rates))
     if d.chance(0.5):
         out.append(f"Rewards\n{d.rng.randint(1200, 90000):,} points available   Redeem ›")
+    if d.chance(0.3):
+        out.append(marketing_offer(d))
     out.append(footer(d))
     return "\n\n".join(out)
 
@@ -522,5 +529,7 @@ def escrow_details(d: Draft) -> str:
         out.append(
             f"Your next escrow analysis is scheduled for {fmt_date(add_months(s.as_of, d.rng.randint(1, 8)), 'long')}. Any surplus over $50 will be refunded."
         )
+    if d.chance(0.3):
+        out.append(marketing_offer(d))
     out.append(footer(d))
     return "\n\n".join(out)

@@ -20,6 +20,7 @@ from protege.corpus.kinds import (  # noqa: F401  (importing registers their cal
     _transcript_edge,
     _transcript_parties,
 )
+from protege.corpus.kinds._changes import changed_figure
 from protege.corpus.kinds._speech import (
     CARD,
     Call,
@@ -126,8 +127,14 @@ def payoff_call(d: Draft) -> str:
         c.rep(rate_line(c))
     if d.offers("past_due_amount", 0.4):
         c.rep(past_due_line(c))
-    if s.liability_type == "mortgage" and d.says("liability_type") and d.offers("escrow_balance", 0.4):
-        c.caller(d.pick("What happens to my escrow?", "And the escrow account, is that part of it?"))
+    if (
+        s.liability_type == "mortgage"
+        and d.says("liability_type")
+        and d.offers("escrow_balance", 0.4)
+    ):
+        c.caller(
+            d.pick("What happens to my escrow?", "And the escrow account, is that part of it?")
+        )
         held = said(d, "escrow_balance")
         c.rep(
             d.pick(
@@ -147,6 +154,8 @@ def payoff_call(d: Draft) -> str:
         c.rep(
             f"You can wire the funds, our routing number is {c.keep(s.routing_number)}, or mail a certified check to P.O. Box {d.rng.randint(1000, 99999)}. Put your account number on the memo line."
         )
+    if d.chance(0.2) and (change := changed_figure(c)):
+        c.rep(change)
     if d.chance(0.15):
         c.rep(other_account(c))
     closing(c)
@@ -210,6 +219,8 @@ def quick_balance_check(d: Draft) -> str:
         c.caller("So if I sent that balance, I'd be done?")
         c.rep("Not quite, the payoff includes interest to the day it posts.")
         payoff_quote(c, correct=0.0)
+    if d.chance(0.2) and (change := changed_figure(c)):
+        c.rep(change)
     closing(c)
     return c.text()
 
@@ -420,6 +431,8 @@ def escrow_call(d: Draft) -> str:
         c.rep(f"And for your records the {balance_name(d)} is {said(d, 'current_balance')}.")
     if d.offers("past_due_amount", 0.4):
         c.rep(past_due_line(c))
+    if d.chance(0.2) and (change := changed_figure(c)):
+        c.rep(change)
     if d.chance(0.15):
         c.rep(other_account(c))
     closing(c)
@@ -496,6 +509,8 @@ def card_services_call(d: Draft) -> str:
         c.rep(f"Your credit limit is {said(d, 'credit_limit')}, by the way.")
     if d.offers("past_due_amount", 0.5):
         c.rep(past_due_line(c))
+    if d.chance(0.2) and (change := changed_figure(c)):
+        c.rep(change)
     closing(c)
     return c.text("Card Services") if d.chance(0.3) else c.text()
 
@@ -699,6 +714,8 @@ def extra_payment_call(d: Draft) -> str:
     if d.offers("payoff_amount", 0.3):
         c.caller("Actually, what would it take to pay the whole thing off?")
         payoff_quote(c)
+    if d.chance(0.2) and (change := changed_figure(c)):
+        c.rep(change)
     if d.chance(0.15):
         c.rep(other_account(c))
     closing(c)
