@@ -227,6 +227,7 @@ _PRODUCT_WORDS = (
     ("retail installment", "auto_loan"),
     ("personal", "personal_loan"),
     ("signature", "personal_loan"),
+    ("line of credit", "personal_loan"),  # after "home": a home equity line is a mortgage
 )
 
 

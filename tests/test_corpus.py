@@ -133,8 +133,9 @@ def test_values_are_consistent(corpus: list[GeneratedSource]) -> None:
         if r.per_diem is not None and r.current_balance is not None and r.interest_rate is not None:
             implied = r.current_balance * r.interest_rate / 100 / 365
             assert abs(r.per_diem - implied) <= Decimal("0.01"), g.id
-        if r.credit_limit is not None:
-            assert r.liability_type in (None, "credit_card"), g.id
+        if r.credit_limit is not None:  # a card's limit, or a personal line of credit's line
+            assert r.liability_type in (None, "credit_card", "personal_loan"), g.id
+            assert r.liability_type != "personal_loan" or "credit_line" in g.template, g.id
 
 
 def test_lengths_span_short_to_long(corpus: list[GeneratedSource]) -> None:
@@ -146,7 +147,8 @@ def test_lengths_span_short_to_long(corpus: list[GeneratedSource]) -> None:
 
 _TYPE_WORDS = re.compile(
     r"\b(auto|vehicle|car|truck|vin|mortgage|escrow|home loan|property|credit card|card|visa|"
-    r"mastercard|student|education|school|tuition|personal loan|signature loan|1098-e)\b",
+    r"mastercard|student|education|school|tuition|personal loan|signature loan|line of credit|"
+    r"1098-e)\b",
     re.IGNORECASE,
 )
 

@@ -21,7 +21,7 @@ from protege.contract import load_verified
 from protege.corpus.stats import corpus_stats
 from protege.corpus.version import corpus_version, tree_version
 
-PINNED_SHA256 = "088d83718be3761a24e6e7ae817117ecd4048c53ff42fee48230fa702b67687b"
+PINNED_SHA256 = "562562a0b982bbc34b9cdbacefdcd4e69699e56632da6a9ab162d29fde4b2ca4"
 
 
 def test_seed_2_is_pinned(tmp_path: Path) -> None:

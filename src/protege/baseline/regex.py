@@ -93,7 +93,8 @@ _GOOD_LABEL = re.compile(
 )
 _TYPES = (
     (r"student|education loan|school", "student_loan"),
-    (r"mortgage|escrow|home loan|property", "mortgage"),
+    (r"mortgage|escrow|home loan|property|home equity|heloc", "mortgage"),
+    (r"line of credit", "personal_loan"),  # the contract: a personal line of credit
     (r"credit card|\bvisa\b|mastercard|card account|\bcard\b|minimum payment", "credit_card"),
     (r"\bauto\b|vehicle|\bcar\b|\bvin\b|truck|retail installment", "auto_loan"),
     (r"personal|signature loan|installment loan", "personal_loan"),

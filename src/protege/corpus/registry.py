@@ -25,6 +25,7 @@ class Template:
     name: str
     types: frozenset[str]
     render: Render
+    revolving: bool = False  # drawn with a revolving scenario (a line of credit), not a loan's
 
     @property
     def qualified_name(self) -> str:
@@ -36,9 +37,11 @@ TEMPLATES: dict[str, list[Template]] = {kind: [] for kind in KINDS}
 
 
 def template(
-    kind: str, name: str, types: Iterable[str] = LIABILITY_TYPES
+    kind: str, name: str, types: Iterable[str] = LIABILITY_TYPES, revolving: bool = False
 ) -> Callable[[Render], Render]:
-    """Register a template of ``kind`` that can describe accounts of ``types``."""
+    """Register a template of ``kind`` that can describe accounts of ``types``; ``revolving``
+    templates describe a line of credit of those types (a card's economics: a line, a balance
+    drawn against it, a minimum payment)."""
     if kind not in TEMPLATES:
         raise ValueError(f"unknown kind {kind!r}")
     type_set = frozenset(types)
@@ -48,7 +51,7 @@ def template(
     def register(render: Render) -> Render:
         if any(t.name == name for t in TEMPLATES[kind]):
             raise ValueError(f"template {kind}/{name} registered twice")
-        TEMPLATES[kind].append(Template(kind, name, type_set, render))
+        TEMPLATES[kind].append(Template(kind, name, type_set, render, revolving))
         return render
 
     return register

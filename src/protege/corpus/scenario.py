@@ -139,8 +139,11 @@ _LOAN_TERMS = {
 }
 
 
-def make_scenario(rng: random.Random, liability_type: str, as_of: dt.date) -> Scenario:
-    """Draw a consistent scenario of ``liability_type`` as of ``as_of``."""
+def make_scenario(
+    rng: random.Random, liability_type: str, as_of: dt.date, revolving: bool = False
+) -> Scenario:
+    """Draw a consistent scenario of ``liability_type`` as of ``as_of``; ``revolving`` draws a
+    line of credit (a card's economics at a bank line's lower rates) whatever the type."""
     first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
     city_state = rng.choice(names.CITIES)
     common = {
@@ -166,6 +169,8 @@ def make_scenario(rng: random.Random, liability_type: str, as_of: dt.date) -> Sc
     while due <= as_of:
         due = add_months(due, 1).replace(day=due_day)
     past_due_roll = rng.random()
+    if revolving:
+        return _card(rng, common, due, past_due_roll, city_state, apr_range=(8.99, 17.99))
     if liability_type == "credit_card":
         return _card(rng, common, due, past_due_roll, city_state)
     return _loan(rng, common, due, past_due_roll, city_state)
@@ -254,12 +259,13 @@ def _card(
     due: dt.date,
     past_due_roll: float,
     city_state: tuple[str, str],
+    apr_range: tuple[float, float] = (15.99, 29.99),
 ) -> Scenario:
     limit = D(
         rng.choice((1500, 2000, 2500, 3000, 5000, 7500, 8000, 10_000, 12_000, 15_000, 25_000))
     )
     balance = cents(limit * D(str(rng.uniform(0.05, 0.97))))
-    apr = _rate(rng, 15.99, 29.99, 0.25)
+    apr = _rate(rng, *apr_range, 0.25)
     interest = cents(balance * apr / 100 / 12)
     minimum = max(D(rng.choice((25, 35, 40))), cents(balance * D("0.01") + interest))
     minimum = min(minimum, balance)
