@@ -29,7 +29,8 @@ from _meta import write_result
 
 from protege.engine.scorer import build_heads
 from protege.train.config import TrainConfig
-from protege.train.scorer import Example, batch_loss, split_sources, targets_of, train_epoch
+from protege.train.heads_fit import Example, batch_loss, targets_of, train_epoch
+from protege.train.scorer import split_sources
 
 
 def one_at_a_time(heads: Any, batch: Sequence[Example]) -> torch.Tensor:

@@ -28,7 +28,8 @@ from protege.engine.features import SCALARS, FeatureSpec, Featurizer, SourceFeat
 from protege.engine.scorer import build_heads
 from protege.models.loading import load_model, load_tokenizer
 from protege.train.config import ScorerSettings
-from protege.train.scorer import evaluate_heads, read_features, targets_of, train_epoch
+from protege.train.heads_fit import evaluate_heads, targets_of, train_epoch
+from protege.train.scorer import read_features
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

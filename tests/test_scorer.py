@@ -17,7 +17,8 @@ from protege.corpus import generate  # noqa: E402
 from protege.errors import ConfigError  # noqa: E402
 from protege.evidence import KEY_TYPES, read_span  # noqa: E402
 from protege.train import load_config  # noqa: E402
-from protege.train.scorer import calibrate, train_scorer  # noqa: E402
+from protege.train.heads_fit import calibrate  # noqa: E402
+from protege.train.scorer import train_scorer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs/liability/tiny-random_lora.yaml"
@@ -235,7 +236,7 @@ def test_batched_heads_and_loss_equal_one_source_at_a_time(
     from protege.engine.features import Featurizer
     from protege.engine.scorer_predictor import load_heads, spec_of
     from protege.models.loading import load_model, load_tokenizer
-    from protege.train.scorer import batch_loss, targets_of
+    from protege.train.heads_fit import batch_loss, targets_of
 
     out, _ = trained
     meta = json.loads((out / "meta.json").read_text())
@@ -283,3 +284,37 @@ def test_a_far_window_adds_two_means_and_keeps_the_near_ones(
             b.spans[:, kept : kept + 2 * hidden],
         )
         assert not torch.allclose(near_left, far_left)  # 32 tokens back is not 4 tokens back
+
+
+def test_an_ensemble_fits_each_member_from_its_seed_and_averages_their_logits(
+    trained: Any, tiny_model: Path, train_file: Path, tmp_path: Path
+) -> None:
+    from protege.engine.scorer_predictor import load_heads
+    from protege.predictors import load_predictor
+
+    single_out, single_events = trained
+    out = tmp_path / "ensemble"
+    config = scorer_config(tiny_model, train_file, out, "scorer.members=2", "train.seed=7")
+    events = list(train_scorer(config))
+    assert [e.step for e in events if e.kind == "step"] == list(range(1, 7))  # 2 x 3 epochs
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["heads"]["members"] == 2
+    assert [m["seed"] for m in meta["metrics"]["members"]] == [7, 8]
+    heads = load_heads(out)
+    assert len(heads.members) == 2
+    first, second = heads.members
+    assert any(  # fitted apart: different weights
+        not torch.equal(a, b)
+        for a, b in zip(first.state_dict().values(), second.state_dict().values(), strict=True)
+    )
+    spans, doc = torch.randn(5, meta["heads"]["candidate_dim"]), torch.randn(
+        meta["heads"]["doc_dim"]
+    )
+    with torch.inference_mode():
+        logits, type_logits = heads(spans, doc)
+        parts = [member(spans, doc) for member in heads.members]
+    assert torch.allclose(logits, (parts[0][0] + parts[1][0]) / 2)
+    assert torch.allclose(type_logits, (parts[0][1] + parts[1][1]) / 2)
+    source = load_sources(train_file)[0]
+    (prediction,) = load_predictor(str(out)).predict([source])
+    assert parse_output(prediction.output).valid

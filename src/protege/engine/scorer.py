@@ -15,7 +15,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from protege.contract.normalize import normalize_value
 from protege.contract.record import LIABILITY_TYPES, RECORD_KEYS
@@ -33,10 +33,13 @@ TYPE_KEY = "liability_type"
 TYPE_CLASSES: tuple[str | None, ...] = (*LIABILITY_TYPES, None)
 
 
-def build_heads(candidate_dim: int, doc_dim: int, hidden: int, dropout: float) -> Any:
+def build_heads(
+    candidate_dim: int, doc_dim: int, hidden: int, dropout: float, members: int = 1
+) -> Any:
     """The heads: a shared trunk over candidate features with one score per key, and a trunk
     over the document vector with one null score per key and the liability-type logits.
-    ``hidden`` 0 makes both linear (a LayerNorm, then the output layer)."""
+    ``hidden`` 0 makes both linear (a LayerNorm, then the output layer). ``members`` above 1
+    makes an ensemble: that many heads, fitted apart, whose logits are averaged."""
     import torch
     from torch import nn
 
@@ -83,7 +86,27 @@ def build_heads(candidate_dim: int, doc_dim: int, hidden: int, dropout: float) -
                 logits[rows, slots] = scores
             return logits, self.type_logits(document)
 
-    return Heads()
+    class Ensemble(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.members = nn.ModuleList(Heads() for _ in range(members))
+
+        def forward(
+            self, spans: torch.Tensor, doc: torch.Tensor
+        ) -> tuple[torch.Tensor, torch.Tensor]:
+            """One source, as ``Heads.forward``."""
+            logits, type_logits = self.batch([spans], doc[None])
+            return logits[0, : 1 + len(spans)], type_logits[0]
+
+        def batch(
+            self, spans: Sequence[torch.Tensor], docs: torch.Tensor
+        ) -> tuple[torch.Tensor, torch.Tensor]:
+            """The members' logits, averaged (padding rows stay -inf in every member)."""
+            outputs = [cast(Heads, member).batch(spans, docs) for member in self.members]
+            logits = torch.stack([o[0] for o in outputs]).mean(dim=0)
+            return logits, torch.stack([o[1] for o in outputs]).mean(dim=0)
+
+    return Heads() if members == 1 else Ensemble()
 
 
 def type_mask(features: SourceFeatures) -> torch.Tensor:

@@ -52,7 +52,9 @@ def spec_of(meta: dict[str, Any]) -> FeatureSpec:
 def heads_from_meta(meta: dict[str, Any]) -> Any:
     """Untrained heads of the shape ``meta`` describes."""
     heads = meta["heads"]
-    return build_heads(heads["candidate_dim"], heads["doc_dim"], heads["hidden"], 0.0)
+    return build_heads(
+        heads["candidate_dim"], heads["doc_dim"], heads["hidden"], 0.0, heads.get("members", 1)
+    )
 
 
 def save_heads(heads: Any, path: Path) -> None:

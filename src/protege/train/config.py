@@ -88,6 +88,8 @@ class ScorerSettings(StrictModel):
     batch_size: int = Field(16, ge=1)  # sources per optimizer step
     lr: float = Field(1e-3, gt=0)
     weight_decay: float = Field(0.01, ge=0)
+    # heads fitted apart from seeds train.seed, train.seed + 1, ..., their logits averaged
+    members: int = Field(1, ge=1, le=8)
     # the calibrated threshold is the lowest at which val records clearing it are this right
     calibrate_accuracy: float = Field(0.97, gt=0, le=1)
     # where a key's probability is below this, the rule baseline's value is used

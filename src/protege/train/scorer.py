@@ -1,84 +1,40 @@
 """Training the scorer student (stage 1): read every source once with the frozen base model,
 cache the candidate features, then fit the heads on them.
 
-Targets come from the verified records: for each key, every candidate whose value equals the
-expected one (null when the record has none). A key whose expected value no candidate states
-cannot be chosen, so it teaches nothing and is left out of the loss; ``unreachable`` in
-meta.json counts those. The loss is each key's negative log of the probability pooled over its
-right options, plus the type head's cross-entropy. Validation runs after every epoch on the
-held-out sources with the contract's scorer, and the epoch with the lowest validation record
-error is kept. Last, a confidence threshold is calibrated on the validation sources: the lowest
-at which records whose every key clears it are at least ``scorer.calibrate_accuracy`` right.
+The heads fit as ``protege.train.heads_fit`` describes (``unreachable`` in meta.json counts
+the keys no candidate can get right). Validation runs after every epoch on the held-out sources
+with the contract's scorer, and the epoch with the lowest validation record error is kept; with
+``scorer.members`` above 1, each member is fitted so from its own seed and their logits are
+averaged. Last, a confidence threshold is calibrated on the validation sources: the lowest at
+which records whose every key clears it are at least ``scorer.calibrate_accuracy`` right.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import random
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from protege.contract.io import load_verified, read_jsonl
-from protege.contract.normalize import normalize_value
 from protege.contract.parse import parse_output
 from protege.contract.record import VerifiedSource
-from protege.contract.scoring import score
 from protege.engine.features import FeatureSpec, Featurizer, SourceFeatures
-from protege.engine.scorer import (
-    CHOICE_KEYS,
-    TYPE_CLASSES,
-    TYPE_KEY,
-    build_heads,
-    choose,
-    type_mask,
-)
+from protege.engine.scorer import build_heads
 from protege.engine.scorer_predictor import HEADS_FILE, META_FILE, SCORER_KIND, save_heads
 from protege.errors import JsonlError
-from protege.evidence import KEY_TYPES
 from protege.models.loading import load_model, load_tokenizer
 from protege.prompts import LIABILITY_PROMPT
 from protege.prompts.liability import read_back
 from protege.provenance import git_commit, library_versions, machine, peak_rss_mb
 from protege.train.config import TrainConfig
+from protege.train.heads_fit import calibrate, evaluate_heads, fit_member, targets_of
 from protege.train.loop import TrainEvent, split_validation
 
 if TYPE_CHECKING:
-    import torch
-
-EVAL_BATCH = 64  # sources through the heads at once when validating
-
-
-@dataclass
-class Example:
-    """One source's features with its training targets."""
-
-    source: VerifiedSource
-    features: SourceFeatures
-    allowed: torch.Tensor  # [1 + candidates, keys] bool: the options each key may choose
-    targets: torch.Tensor  # [1 + candidates, keys] bool: the right options of each key
-    keys: torch.Tensor  # [keys] bool: keys some option can get right
-    type_index: int
-
-
-def targets_of(source: VerifiedSource, features: SourceFeatures) -> Example:
-    """Which options of each key are right for ``source``."""
-    import torch
-
-    targets = torch.zeros(1 + len(features.candidates), len(CHOICE_KEYS), dtype=torch.bool)
-    for column, key in enumerate(CHOICE_KEYS):
-        want = normalize_value(key, getattr(source.expected, key))
-        if want is None:
-            targets[0, column] = True
-            continue
-        for row, candidate in enumerate(features.candidates, start=1):
-            if candidate.type == KEY_TYPES[key] and normalize_value(key, candidate.value) == want:
-                targets[row, column] = True
-    type_index = TYPE_CLASSES.index(getattr(source.expected, TYPE_KEY))
-    return Example(source, features, type_mask(features), targets, targets.any(dim=0), type_index)
+    pass
 
 
 def _cache_key(config: TrainConfig, spec: FeatureSpec, sources: Sequence[VerifiedSource]) -> str:
@@ -129,62 +85,6 @@ def read_features(
     yield len(done), done
 
 
-def forward(heads: Any, batch: Sequence[Example]) -> tuple[torch.Tensor, torch.Tensor]:
-    """The heads over ``batch`` at once: logits [sources, 1 + most candidates, keys] and type
-    logits [sources, types] (``Heads.batch``)."""
-    import torch
-
-    return heads.batch(  # type: ignore[no-any-return]
-        [ex.features.spans for ex in batch], torch.stack([ex.features.doc for ex in batch])
-    )
-
-
-def batch_loss(heads: Any, batch: Sequence[Example]) -> torch.Tensor:
-    """The mean over ``batch`` of each source's loss: the negative log of each key's pooled
-    probability of its right options, summed over the keys some option gets right, plus the
-    type head's cross-entropy. Every candidate of the batch goes through the heads at once."""
-    import torch
-    import torch.nn.functional as F
-
-    logits, type_logits = forward(heads, batch)
-    options, keys = logits.shape[1], logits.shape[2]
-    allowed = torch.zeros(len(batch), options, keys, dtype=torch.bool)
-    right = torch.zeros_like(allowed)
-    for row, ex in enumerate(batch):
-        n = 1 + len(ex.features.candidates)
-        allowed[row, :n] = ex.allowed
-        # a key no option gets right scores every option right: it adds 0 and no gradient
-        right[row, :n] = ex.targets | ~ex.keys
-    masked = logits.masked_fill(~allowed, float("-inf"))
-    total = torch.logsumexp(masked, dim=1)
-    chosen = torch.logsumexp(masked.masked_fill(~right, float("-inf")), dim=1)
-    types = torch.tensor([ex.type_index for ex in batch])
-    return (total - chosen).sum() / len(batch) + F.cross_entropy(type_logits, types)
-
-
-def train_epoch(
-    heads: Any,
-    optimizer: Any,
-    train_set: Sequence[Example],
-    batch_size: int,
-    rng: random.Random,
-    loss_of: Callable[[Any, Sequence[Example]], torch.Tensor] = batch_loss,
-) -> float:
-    """One pass over ``train_set`` in a shuffled order, ``loss_of`` each batch; the mean loss
-    per source."""
-    order = list(range(len(train_set)))
-    rng.shuffle(order)
-    total = 0.0
-    for at in range(0, len(order), batch_size):
-        chunk = order[at : at + batch_size]
-        loss = loss_of(heads, [train_set[i] for i in chunk])
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()  # type: ignore[no-untyped-call]
-        optimizer.step()
-        total += loss.item() * len(chunk)
-    return total / max(1, len(train_set))
-
-
 def split_sources(config: TrainConfig) -> tuple[list[VerifiedSource], list[VerifiedSource]]:
     """(train, validation) sources of a scorer run, in the order its feature cache holds them
     (train first)."""
@@ -229,44 +129,6 @@ def training_sources(path: Path) -> list[VerifiedSource]:
     return sources
 
 
-def calibrate(rows: Sequence[tuple[bool, float]], accuracy: float) -> tuple[float, float, float]:
-    """(threshold, accuracy, coverage) for (record right, lowest key confidence) rows: the
-    lowest threshold at which the records clearing it are at least ``accuracy`` right (1.0,
-    covering nothing, when none is)."""
-    ranked = sorted(rows, key=lambda r: -r[1])
-    best = (1.0, 1.0, 0.0)
-    right = 0
-    for count, (is_right, confidence) in enumerate(ranked, start=1):
-        right += is_right
-        ties_follow = count < len(ranked) and ranked[count][1] == confidence
-        if not ties_follow and right / count >= accuracy:
-            best = (confidence, right / count, count / len(ranked))
-    return best
-
-
-def evaluate_heads(
-    heads: Any, examples: Sequence[Example]
-) -> tuple[float, list[tuple[bool, float]]]:
-    """(record error, [(record right, lowest key confidence)]) on ``examples``."""
-    import torch
-
-    heads.eval()
-    outputs, lowest = {}, {}
-    with torch.inference_mode():
-        for at in range(0, len(examples), EVAL_BATCH):
-            chunk = examples[at : at + EVAL_BATCH]
-            logits, type_logits = forward(heads, chunk)
-            for row, ex in enumerate(chunk):
-                n = 1 + len(ex.features.candidates)
-                choice = choose(logits[row, :n], type_logits[row], ex.features)
-                outputs[ex.source.id] = choice.output
-                lowest[ex.source.id] = min(choice.confidence.values())
-    report = score([ex.source for ex in examples], outputs)
-    heads.train()
-    rows = [(not r.wrong_keys and r.valid, lowest[r.id]) for r in report.rows]
-    return report.overall.record_error_rate, rows
-
-
 def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
     """Stage 1: read and cache the features, fit the heads, keep the best epoch, calibrate.
     Events: ``features`` while reading (step = sources read), then start, step (one an epoch),
@@ -275,7 +137,6 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
 
     started = time.perf_counter()
     settings = config.scorer
-    torch.manual_seed(config.train.seed)
     if config.train.threads:
         torch.set_num_threads(config.train.threads)
     train_rows, val_rows = split_sources(config)
@@ -295,40 +156,29 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
     examples = [targets_of(s, f) for s, f in zip(every, read, strict=True)]
     train_set, val_set = examples[: len(train_rows)], examples[len(train_rows) :]
     hidden = featurizer.hidden
+    torch.manual_seed(config.train.seed)  # every member's initial weights
     heads = build_heads(
-        spec.candidate_dim(hidden), spec.doc_dim(hidden), settings.hidden, settings.dropout
-    )
-    optimizer = torch.optim.AdamW(
-        heads.parameters(), lr=settings.lr, weight_decay=settings.weight_decay
+        spec.candidate_dim(hidden),
+        spec.doc_dim(hidden),
+        settings.hidden,
+        settings.dropout,
+        settings.members,
     )
     yield TrainEvent(
-        "start", 0, settings.epochs, message=f"{len(train_set)} train / {len(val_set)} val sources"
+        "start",
+        0,
+        settings.epochs * settings.members,
+        message=f"{len(train_set)} train / {len(val_set)} val sources",
     )
-    rng = random.Random(config.train.seed)
-    best: tuple[float, int, dict[str, Any]] = (2.0, 0, {})
-    history: dict[str, list[list[float]]] = {"losses": [], "val_record_errors": []}
-    for epoch in range(1, settings.epochs + 1):
-        mean_loss = train_epoch(heads, optimizer, train_set, settings.batch_size, rng)
-        history["losses"].append([epoch, round(mean_loss, 5)])
-        elapsed = time.perf_counter() - started
-        yield TrainEvent(
-            "step", epoch, settings.epochs, loss=mean_loss, lr=settings.lr, elapsed_s=elapsed
+    members = list(heads.members) if settings.members > 1 else [heads]
+    fits = []
+    for index, member in enumerate(members):
+        fitted = yield from fit_member(
+            member, settings, train_set, val_set, config.train.seed + index, index, started
         )
-        if val_set:
-            error, _ = evaluate_heads(heads, val_set)
-            history["val_record_errors"].append([epoch, round(error, 5)])
-            yield TrainEvent(
-                "eval",
-                epoch,
-                settings.epochs,
-                val_loss=error,
-                elapsed_s=elapsed,
-                message="val record error",
-            )
-            if error < best[0]:
-                best = (error, epoch, {k: v.clone() for k, v in heads.state_dict().items()})
-    if best[2]:
-        heads.load_state_dict(best[2])
+        fits.append(fitted)
+    heads.eval()
+    ensemble_error = evaluate_heads(heads, val_set)[0] if val_set else None
     threshold, accuracy, coverage = (
         calibrate(evaluate_heads(heads, val_set)[1], settings.calibrate_accuracy)
         if val_set
@@ -353,6 +203,7 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
             "candidate_dim": spec.candidate_dim(hidden),
             "doc_dim": spec.doc_dim(hidden),
             "hidden": settings.hidden,
+            "members": settings.members,
         },
         "threshold": threshold,
         **({"backstop": {"threshold": settings.backstop}} if settings.backstop is not None else {}),
@@ -373,10 +224,12 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
             "feature_cache": str(cache),
         },
         "metrics": {
-            "losses": history["losses"],
-            "val_record_errors": history["val_record_errors"],
-            "best_epoch": best[1],
-            "best_val_record_error": best[0] if best[2] else None,
+            # the first member's curves and best epoch; every member's in "members"
+            "losses": fits[0]["losses"],
+            "val_record_errors": fits[0]["val_record_errors"],
+            "best_epoch": fits[0]["best_epoch"],
+            "best_val_record_error": ensemble_error,
+            "members": fits if len(fits) > 1 else None,
             "read_seconds": round(read_s, 2),
             "train_seconds": round(seconds, 2),
             "peak_rss_mb": round(peak_rss_mb(), 1),
@@ -387,6 +240,5 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
         "machine": machine(),
     }
     (output / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
-    yield TrainEvent(
-        "done", settings.epochs, settings.epochs, elapsed_s=seconds, message=str(output), meta=meta
-    )
+    total = settings.epochs * settings.members
+    yield TrainEvent("done", total, total, elapsed_s=seconds, message=str(output), meta=meta)

@@ -173,10 +173,19 @@ def faxed_letter(d: Draft) -> str:
     ]
     out.append("\n".join(borrower_block(d)))
     out.append(re_line(d))
-    rows = itemize(d, ("usd", "commas", "usd_nocomma"), ocr=d.chance(0.8))
-    if rows:
-        gap = d.pick(" ", "  ", "\t")
-        out.append("\n".join(f"{label}{gap * d.rng.randint(1, 6)}{value}" for label, value in rows))
+    loan = loan_block(d) if d.chance(0.6) else []
+    rows = itemize(
+        d,
+        ("usd", "commas", "usd_nocomma"),
+        ocr=d.chance(0.8),
+        escrow="escrow_balance" not in d.fields,
+    )
+    gap = d.pick(" ", "  ", "\t")
+    for block in (rows, loan):
+        if block:
+            out.append(
+                "\n".join(f"{label}{gap * d.rng.randint(1, 6)}{value}" for label, value in block)
+            )
     if good := good_through(d, 0.3):
         out.append(good)
     if d.says("per_diem") and "payoff_amount" in d.fields and "per_diem" not in d.fields:
