@@ -287,12 +287,11 @@ def test_a_far_window_adds_two_means_and_keeps_the_near_ones(
 
 
 def test_an_ensemble_fits_each_member_from_its_seed_and_averages_their_logits(
-    trained: Any, tiny_model: Path, train_file: Path, tmp_path: Path
+    tiny_model: Path, train_file: Path, tmp_path: Path
 ) -> None:
     from protege.engine.scorer_predictor import load_heads
     from protege.predictors import load_predictor
 
-    single_out, single_events = trained
     out = tmp_path / "ensemble"
     config = scorer_config(tiny_model, train_file, out, "scorer.members=2", "train.seed=7")
     events = list(train_scorer(config))

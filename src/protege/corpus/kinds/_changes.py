@@ -52,8 +52,8 @@ def changed_figure(c: Call) -> str | None:
             f"You used to pay {old}; the new payment amount is {new}.",
         )
     if what == "limit":
-        step = Decimal(d.pick(500, 1000, 1500, 2500, 3000))
-        old_limit = s.credit_limit - step if s.credit_limit > step else s.credit_limit + step
+        limit, step = s.credit_limit or Decimal(0), Decimal(d.pick(500, 1000, 1500, 2500, 3000))
+        old_limit = limit - step if limit > step else limit + step
         old = c.keep(amount(d, old_limit))
         new = said(d, "credit_limit")
         return d.pick(

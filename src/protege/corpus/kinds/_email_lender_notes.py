@@ -36,7 +36,7 @@ def lender_verification_notes(d: Draft) -> str:
     """Another lender's processor writes up the applicant's debt as its servicer confirmed it,
     with the credit bureau's older figure beside the servicer's."""
     s = d.s
-    lenders = VERIFYING_LENDERS
+    lenders: tuple[tuple[str, str], ...] = VERIFYING_LENDERS
     if not d.says("liability_type"):  # a name such as "... Auto Group" would read as the type
         lenders = tuple(x for x in lenders if x[1] in ("refinance", "consumer"))
     company, lends = d.pick(*lenders)
