@@ -306,8 +306,9 @@ def test_an_ensemble_fits_each_member_from_its_seed_and_averages_their_logits(
         not torch.equal(a, b)
         for a, b in zip(first.state_dict().values(), second.state_dict().values(), strict=True)
     )
-    spans, doc = torch.randn(5, meta["heads"]["candidate_dim"]), torch.randn(
-        meta["heads"]["doc_dim"]
+    spans, doc = (
+        torch.randn(5, meta["heads"]["candidate_dim"]),
+        torch.randn(meta["heads"]["doc_dim"]),
     )
     with torch.inference_mode():
         logits, type_logits = heads(spans, doc)
