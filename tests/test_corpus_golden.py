@@ -21,7 +21,7 @@ from protege.contract import load_verified
 from protege.corpus.stats import corpus_stats
 from protege.corpus.version import corpus_version, tree_version
 
-PINNED_SHA256 = "562562a0b982bbc34b9cdbacefdcd4e69699e56632da6a9ab162d29fde4b2ca4"
+PINNED_SHA256 = "bf32f860f5686ae85ee2e3bc87f81a5cdb6103e34ad6e1e3ad8fa3c559213d10"
 
 
 def test_seed_2_is_pinned(tmp_path: Path) -> None:
