@@ -21,7 +21,7 @@ from protege.contract import load_verified
 from protege.corpus.stats import corpus_stats
 from protege.corpus.version import corpus_version, tree_version
 
-PINNED_SHA256 = "bf32f860f5686ae85ee2e3bc87f81a5cdb6103e34ad6e1e3ad8fa3c559213d10"
+PINNED_SHA256 = "470b89cdb7d0be072e176f503bb043a0f85b026c58911cfb93039a8bf29baef6"
 
 
 def test_seed_2_is_pinned(tmp_path: Path) -> None:
