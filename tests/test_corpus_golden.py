@@ -21,7 +21,7 @@ from protege.contract import load_verified
 from protege.corpus.stats import corpus_stats
 from protege.corpus.version import corpus_version, tree_version
 
-PINNED_SHA256 = "470b89cdb7d0be072e176f503bb043a0f85b026c58911cfb93039a8bf29baef6"
+PINNED_SHA256 = "3a74a099c65b76fd764bb0d85c0534b200946e5c98069a772ce4707ccab03127"
 
 
 def test_seed_2_is_pinned(tmp_path: Path) -> None:

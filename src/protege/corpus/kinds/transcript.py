@@ -20,7 +20,7 @@ from protege.corpus.kinds import (  # noqa: F401  (importing registers their cal
     _transcript_edge,
     _transcript_parties,
 )
-from protege.corpus.kinds._changes import changed_figure
+from protege.corpus.kinds._changes import changed_figure, more_facts
 from protege.corpus.kinds._speech import (
     CARD,
     Call,
@@ -158,6 +158,8 @@ def payoff_call(d: Draft) -> str:
         c.rep(change)
     if d.chance(0.15):
         c.rep(other_account(c))
+    for line in more_facts(c):
+        c.speak("rep", line)
     closing(c)
     return c.text(d.pick("Payoff Requests", "Loan Servicing")) if d.chance(0.4) else c.text()
 
@@ -221,6 +223,8 @@ def quick_balance_check(d: Draft) -> str:
         payoff_quote(c, correct=0.0)
     if d.chance(0.2) and (change := changed_figure(c)):
         c.rep(change)
+    for line in more_facts(c):
+        c.speak("rep", line)
     closing(c)
     return c.text()
 
@@ -350,6 +354,8 @@ def hardship_call(d: Draft) -> str:
             "Okay, I've documented that. Just call us back if anything changes.",
         ),
     )
+    for line in more_facts(c):
+        c.speak(who, line)
     closing(c, who=who)
     return c.text("Customer Assistance") if d.chance(0.3) else c.text()
 
@@ -435,6 +441,8 @@ def escrow_call(d: Draft) -> str:
         c.rep(change)
     if d.chance(0.15):
         c.rep(other_account(c))
+    for line in more_facts(c):
+        c.speak("rep", line)
     closing(c)
     return c.text(d.pick("Escrow", "Mortgage Servicing")) if d.chance(0.35) else c.text()
 
@@ -511,6 +519,8 @@ def card_services_call(d: Draft) -> str:
         c.rep(past_due_line(c))
     if d.chance(0.2) and (change := changed_figure(c)):
         c.rep(change)
+    for line in more_facts(c):
+        c.speak("rep", line)
     closing(c)
     return c.text("Card Services") if d.chance(0.3) else c.text()
 
@@ -572,6 +582,8 @@ def card_offer_call(d: Draft) -> str:
     else:
         c.caller("I'll think about it. Can you send me something in writing?")
         c.rep("Of course, I'll email the offer details today. It's good for thirty days.")
+    for line in more_facts(c):
+        c.speak("rep", line)
     closing(c, outbound=True)
     return c.text()
 
@@ -662,6 +674,8 @@ def third_party_payoff(d: Draft) -> str:
         c.rep(
             f"If the payoff hasn't posted by then, yes, please make the {said(d, 'next_payment_amount')} payment; any overpayment is refunded to you."
         )
+    for line in more_facts(c):
+        c.speak("rep", line)
     closing(c)
     return c.text("Payoffs") if d.chance(0.4) else c.text()
 
@@ -718,5 +732,7 @@ def extra_payment_call(d: Draft) -> str:
         c.rep(change)
     if d.chance(0.15):
         c.rep(other_account(c))
+    for line in more_facts(c):
+        c.speak("rep", line)
     closing(c)
     return c.text()
