@@ -21,7 +21,7 @@ from protege.contract import load_verified
 from protege.corpus.stats import corpus_stats
 from protege.corpus.version import corpus_version, tree_version
 
-PINNED_SHA256 = "3a74a099c65b76fd764bb0d85c0534b200946e5c98069a772ce4707ccab03127"
+PINNED_SHA256 = "64da2168cc77491932d334bc16d101b2f9650eef3f70392b23a4b65d425c30b3"
 
 
 def test_seed_2_is_pinned(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from protege.corpus.money import (
     spoken_money,
     spoken_rate,
 )
-from protege.corpus.names import is_neutral
+from protege.corpus.names import NEUTRAL_SERVICERS
 from protege.corpus.noise import ocr_amount
 from protege.corpus.scenario import Scenario
 
@@ -141,7 +141,8 @@ class Draft:
     def __post_init__(self) -> None:
         # the generator keeps names that could reveal a withheld type out of the scenario
         if "liability_type" in self.withheld and (
-            not is_neutral(self.s.servicer) or self.s.other_account_product == "credit card"
+            self.s.servicer not in NEUTRAL_SERVICERS
+            or self.s.other_account_product == "credit card"
         ):
             raise ValueError("liability_type is withheld but the scenario names the product")
 
@@ -170,7 +171,7 @@ class Draft:
     @property
     def lender(self) -> str:
         """The servicer's name as the source prints it. Safe when ``liability_type`` is withheld:
-        the generator then gives the scenario a neutral servicer (``names.servicer_name``),
+        the generator then gives the scenario a neutral servicer (``names.NEUTRAL_SERVICERS``),
         so the name never reveals the product (checked in ``__post_init__``)."""
         return self.s.servicer
 

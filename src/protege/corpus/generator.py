@@ -112,7 +112,7 @@ def generate_one(seed: int, index: int, kinds: Sequence[str] = KINDS) -> Generat
             else:
                 # nothing may name the product: not the servicer, nor another account that is
                 # a card (it would read as the account's own type)
-                scenario.servicer = names.servicer_name(rng, None)
+                scenario.servicer = rng.choice(names.NEUTRAL_SERVICERS)
                 if scenario.other_account_product == "credit card":
                     scenario.other_account_product = "savings account"
     draft = Draft(s=scenario, rng=rng, withheld=withheld, fullness=rng.choice(FULLNESS))

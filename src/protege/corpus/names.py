@@ -3,69 +3,67 @@ servicer is accidental; none of these are real companies."""
 
 from __future__ import annotations
 
-import random
-
-# Servicer names are composed: a stem, then a suffix that names the product or one that could
-# serve any. A short fixed list per type let a student learn names as shortcuts to the type
-# (a "Meridian" name meant a mortgage); composed names are many, and half of a typed account's
-# names say nothing of its product, so the type has to be read from the text.
-SERVICER_STEMS: tuple[str, ...] = (
-    "Summit", "Bluewater", "Crestline", "Northgate", "Prairie", "Keystone", "Harbor Point",
-    "Redwood", "Silverline", "Copperfield", "Lakeshore", "Granite State", "Meridian",
-    "Cedar Ridge", "Hearthstone", "Oakmont", "Brightwater", "Fairhaven", "Pinecrest", "Ironwood",
-    "Stonebridge", "Willowbrook", "Apex", "Horizon", "Sterling", "Beacon", "Trailhead", "Quarry",
-    "Lumen", "Orchard", "Campus Trust", "Ivy Path", "Clearpath", "Evergreen", "Mosaic", "Upland",
-    "Trellis", "Northstar", "First Cardinal", "Riverbend", "Commonwealth", "Harborview",
-    "Mid-Valley", "Union Square", "Bayside", "Foxglove", "Westbrook", "Tamarack", "Heron Lake",
-    "Bristlecone", "Driftwood", "Halcyon", "Ashgrove", "Saltbrush", "Wrenfield", "Amberly",
-    "Coralline", "Fennimore", "Glenrock", "Hollis Park", "Jasper Creek", "Kittering", "Moorland",
-    "Norwell", "Pembrook", "Starling", "Thistledown", "Verity", "Windmere", "Yarrow", "Zephyr",
-    "Clover Hill", "Eastgate", "Foxhall", "Highmark", "Ivywood", "Maple Grove",
-)  # fmt: skip
-# Suffixes that name the product (the product words of ``test_corpus``'s unstated-type check).
-TYPED_SUFFIXES: dict[str, tuple[str, ...]] = {
+SERVICERS: dict[str, tuple[str, ...]] = {
     "auto_loan": (
-        "Auto Finance", "Motor Credit", "Auto Lending", "Vehicle Finance", "Auto Credit",
-        "Auto Servicing", "Motor Loans", "Auto Acceptance",
+        "Summit Auto Finance",
+        "Bluewater Motor Credit",
+        "Crestline Auto Lending",
+        "Northgate Vehicle Finance",
+        "Prairie Motor Acceptance",
+        "Keystone Auto Credit",
+        "Harbor Point Auto Finance",
+        "Redwood Drive Financial",
+        "Silverline Auto Servicing",
+        "Copperfield Motor Loans",
+        "Lakeshore Credit Union",
+        "Granite State Auto Finance",
     ),
     "mortgage": (
-        "Home Loans", "Mortgage", "Mortgage Servicing", "Home Lending", "Mortgage Co.",
-        "Home Finance", "Mortgage Services",
+        "Meridian Home Loans",
+        "Cedar Ridge Mortgage",
+        "Hearthstone Mortgage Servicing",
+        "Oakmont Home Lending",
+        "Brightwater Mortgage",
+        "Fairhaven Loan Servicing",
+        "Pinecrest Mortgage Co.",
+        "Ironwood Home Finance",
+        "Stonebridge Mortgage Services",
+        "Willowbrook Home Loans",
+        "Lakeshore Credit Union",
+        "First Cardinal Bank",
     ),
     "credit_card": (
-        "Card Services", "Rewards Card", "Bank Card", "Card Co.", "Platinum Card", "Visa",
-        "Mastercard", "Card",
+        "Apex Card Services",
+        "Horizon Rewards Card",
+        "Nova Bank Card",
+        "Sterling Card Co.",
+        "Beacon Platinum Card",
+        "Trailhead Visa",
+        "Quarry Bank Mastercard",
+        "Lumen Card",
+        "First Cardinal Bank",
+        "Orchard Cash Rewards",
     ),
     "student_loan": (
-        "Student Finance", "Education Loans", "Student Loan Servicing", "Education Finance",
-        "Student Lending",
+        "Scholar Loan Servicing",
+        "Campus Trust Education Loans",
+        "Ivy Path Student Finance",
+        "EduServe Loan Center",
+        "Graduate Bridge Lending",
+        "Academy Loan Services",
+        "Lakeshore Credit Union",
     ),
     "personal_loan": (
-        "Personal Lending", "Personal Finance", "Personal Loans", "Signature Lending",
+        "Clearpath Personal Lending",
+        "Evergreen Installment Loans",
+        "Mosaic Lending",
+        "Upland Personal Finance",
+        "Lakeshore Credit Union",
+        "Trellis Loans",
+        "Northstar Consumer Finance",
+        "First Cardinal Bank",
     ),
-}  # fmt: skip
-# Suffixes any servicer may have: they never name a product.
-NEUTRAL_SUFFIXES: tuple[str, ...] = (
-    "Bank", "Credit Union", "Federal Credit Union", "Financial", "Savings Bank", "Trust",
-    "Lending", "Loan Servicing", "Finance Company", "Bank & Trust", "Community Bank",
-    "Servicing, LLC", "Consumer Finance", "Capital",
-)  # fmt: skip
-TYPED_NAME_SHARE = 0.5  # of a typed account's servicer names, those whose suffix names it
-
-
-def servicer_name(rng: random.Random, liability_type: str | None) -> str:
-    """An invented servicer name; a neutral one (naming no product) when ``liability_type`` is
-    None, and for a typed account half the time."""
-    stem = rng.choice(SERVICER_STEMS)
-    if liability_type is not None and rng.random() < TYPED_NAME_SHARE:
-        return f"{stem} {rng.choice(TYPED_SUFFIXES[liability_type])}"
-    return f"{stem} {rng.choice(NEUTRAL_SUFFIXES)}"
-
-
-def is_neutral(name: str) -> bool:
-    """Whether a servicer name ends in a suffix that names no product."""
-    return name.endswith(NEUTRAL_SUFFIXES)
-
+}
 
 FIRST_NAMES: tuple[str, ...] = (
     "James",
@@ -224,3 +222,13 @@ SCHOOLS: tuple[str, ...] = (
 
 # Servicer names that say nothing about the product, for sources whose liability type is
 # deliberately left unstated (the record's liability_type is null).
+NEUTRAL_SERVICERS: tuple[str, ...] = (
+    "First Cardinal Bank",
+    "Lakeshore Credit Union",
+    "Granite Federal Savings",
+    "Riverbend Bank",
+    "Commonwealth Trust",
+    "Harborview Credit Union",
+    "Mid-Valley Bank",
+    "Union Square Financial",
+)

@@ -149,7 +149,7 @@ def make_scenario(
     common = {
         "liability_type": liability_type,
         "as_of": as_of,
-        "servicer": names.servicer_name(rng, liability_type),
+        "servicer": rng.choice(names.SERVICERS[liability_type]),
         "borrower_first": first,
         "borrower_last": last,
         "rep": rng.choice(names.REP_NAMES),

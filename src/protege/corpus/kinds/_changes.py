@@ -69,34 +69,3 @@ def changed_figure(c: Call) -> str | None:
         else f"The rate adjusted at the last reset, it's {now} now, down from {before}.",
         f"You were at {before} before; after the change your rate is {now}.",
     )
-
-
-def more_facts(c: Call) -> list[str]:
-    """What a rep adds before closing in a fuller call (the row's ``fullness``): the rate when
-    it has not come up, and for a mortgage the escrow balance beside its monthly share (a
-    distractor). Each is recorded; an empty list when the call already said them."""
-    d, s = c.d, c.d.s
-    lines = []
-    if "interest_rate" not in d.fields and d.offers("interest_rate", 0.0):
-        rate = d.rate(spoken=d.chance(0.3))
-        lines.append(
-            d.pick(
-                f"For your records, the rate on it is {rate}.",
-                f"And in case you need it, you're at {rate}.",
-            )
-        )
-    if (
-        s.liability_type == "mortgage"
-        and d.says("liability_type")
-        and "escrow_balance" not in d.fields
-        and d.offers("escrow_balance", 0.0)
-    ):
-        held = said(d, "escrow_balance")
-        share = c.keep(amount(d, s.escrow_monthly or Decimal(0)))
-        lines.append(
-            d.pick(
-                f"Your escrow account has {held} in it; {share} of each payment goes to escrow.",
-                f"You've got {held} in escrow right now, and the escrow part of the payment is {share}.",
-            )
-        )
-    return lines

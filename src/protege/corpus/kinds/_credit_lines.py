@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from protege.corpus.dates import fmt_date
 from protege.corpus.draft import Draft
-from protege.corpus.kinds._changes import more_facts
 from protege.corpus.kinds._portal_parts import cell_date, cell_money
 from protege.corpus.kinds._speech import Call, amount, due, past_due_line, said
 from protege.corpus.kinds._speech_scripts import closing, greet, verify
@@ -190,7 +189,5 @@ def credit_line_call(d: Draft) -> str:
         c.rep(f"It's variable, right now {d.rate(spoken=d.chance(0.3))}.")
     if d.offers("past_due_amount", 0.5):
         c.rep(past_due_line(c))
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text()

@@ -296,25 +296,7 @@ def loan_block(d: Draft) -> list[Pair]:
     rows: list[Pair] = []
     if d.offers("interest_rate", 0.5):
         rows.append((d.pick("Interest rate", "Note rate", "Current interest rate"), d.rate()))
-    due = d.offers("next_payment_due_date", 0.45)
-    amount = d.offers("next_payment_amount", 0.45)
-    if due and amount and d.chance(0.4):  # one row: the date, and the amount beside it
-        day = d.date("next_payment_due_date", d.pick("us_slash", "long"))
-        paid = d.money("next_payment_amount")
-        split = (
-            f" ({d.pick('P&I', 'principal and interest')} {d.fmt(d.s.next_payment_amount - d.s.escrow_monthly)} + escrow {d.fmt(d.s.escrow_monthly)})"
-            if d.s.escrow_monthly is not None and d.chance(0.5)
-            else ""
-        )
-        rows.append(
-            d.pick(
-                ("Next payment due", f"{day} ({paid})"),
-                ("Next payment due", f"{day}, {paid}{split}"),
-                ("Next installment", f"{paid} on {day}"),
-            )
-        )
-        due = amount = False
-    if due:
+    if d.offers("next_payment_due_date", 0.45):
         style = d.pick("us_slash", "long", "iso")
         rows.append(
             (
@@ -322,7 +304,7 @@ def loan_block(d: Draft) -> list[Pair]:
                 d.date("next_payment_due_date", style),
             )
         )
-    if amount:
+    if d.offers("next_payment_amount", 0.45):
         label = d.pick("Monthly payment", "Regular installment", "Scheduled payment amount")
         if d.s.escrow_monthly is not None and d.chance(0.4):
             label += d.pick(" (incl. escrow)", " (principal, interest and escrow)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from protege.corpus.draft import PRODUCT_WORDS, Draft
-from protege.corpus.kinds._changes import more_facts
 from protege.corpus.kinds._speech import (
     CARD,
     Beat,
@@ -183,8 +182,6 @@ def ivr_then_agent(d: Draft) -> str:
             if d.says("interest_rate")
             else "I'm not able to see the rate on my screen, I'll have someone email it to you."
         )
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text()
 
@@ -254,8 +251,6 @@ def long_noisy_call(d: Draft) -> str:
     if d.chance(0.6):
         c.rep2(other_account(c))
     c.slot()
-    for line in more_facts(c):
-        c.speak("rep2", line)
     closing(c, who="rep2")
     queue = d.pick("General", "Customer Care", dept.title()) if d.chance(0.4) else None
     target = d.rng.randint(4500, 5800)
@@ -412,8 +407,6 @@ def asr_autoscribe(d: Draft) -> str:
             c.rep(f"and you're {d.past_due('not past due')} so you're good")
         else:
             c.rep(f"there is a past due amount of {money('past_due_amount')} on there")
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     if d.chance(0.4):
         return (
@@ -521,7 +514,5 @@ def automated_reminder(d: Draft) -> str:
         )
     if d.offers("current_balance", 0.5):
         c.rep(f"The {balance_name(d)} is {said(d, 'current_balance')}.")
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text()

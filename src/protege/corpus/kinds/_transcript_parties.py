@@ -20,7 +20,6 @@ from decimal import Decimal
 from protege.corpus import names
 from protege.corpus.dates import fmt_date
 from protege.corpus.draft import Draft
-from protege.corpus.kinds._changes import more_facts
 from protege.corpus.kinds._speech import (
     CARD,
     Call,
@@ -171,8 +170,6 @@ def conference_call(d: Draft) -> str:
             )
         )
         c.note(d.pick("[third party left the call]", "[participant disconnected]"))
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text(d.pick("Customer Care", "Account Services")) if d.chance(0.3) else c.text()
 
@@ -207,8 +204,6 @@ def _refused_third_party(c: Call, party: str) -> str:
     d.tag("absent_fields")
     if party == "spouse" and d.chance(0.5):
         c.other("Okay, I'll have them call back tonight.")
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text()
 
@@ -403,8 +398,6 @@ def payoff_department_transfer(d: Draft) -> str:
             c.rep2(f"The {balance_name(d)} is {said(d, 'current_balance')}.")
     if d.offers("past_due_amount", 0.3):
         c.speak("rep2", past_due_line(c))
-    for line in more_facts(c):
-        c.speak("rep2", line)
     closing(c, who="rep2")
     return c.text(d.pick("Payoffs", "General Servicing")) if d.chance(0.3) else c.text()
 

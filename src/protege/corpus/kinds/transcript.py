@@ -20,7 +20,7 @@ from protege.corpus.kinds import (  # noqa: F401  (importing registers their cal
     _transcript_edge,
     _transcript_parties,
 )
-from protege.corpus.kinds._changes import changed_figure, more_facts
+from protege.corpus.kinds._changes import changed_figure
 from protege.corpus.kinds._speech import (
     CARD,
     Call,
@@ -158,8 +158,6 @@ def payoff_call(d: Draft) -> str:
         c.rep(change)
     if d.chance(0.15):
         c.rep(other_account(c))
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text(d.pick("Payoff Requests", "Loan Servicing")) if d.chance(0.4) else c.text()
 
@@ -223,8 +221,6 @@ def quick_balance_check(d: Draft) -> str:
         payoff_quote(c, correct=0.0)
     if d.chance(0.2) and (change := changed_figure(c)):
         c.rep(change)
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text()
 
@@ -354,8 +350,6 @@ def hardship_call(d: Draft) -> str:
             "Okay, I've documented that. Just call us back if anything changes.",
         ),
     )
-    for line in more_facts(c):
-        c.speak(who, line)
     closing(c, who=who)
     return c.text("Customer Assistance") if d.chance(0.3) else c.text()
 
@@ -441,8 +435,6 @@ def escrow_call(d: Draft) -> str:
         c.rep(change)
     if d.chance(0.15):
         c.rep(other_account(c))
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text(d.pick("Escrow", "Mortgage Servicing")) if d.chance(0.35) else c.text()
 
@@ -519,8 +511,6 @@ def card_services_call(d: Draft) -> str:
         c.rep(past_due_line(c))
     if d.chance(0.2) and (change := changed_figure(c)):
         c.rep(change)
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text("Card Services") if d.chance(0.3) else c.text()
 
@@ -582,8 +572,6 @@ def card_offer_call(d: Draft) -> str:
     else:
         c.caller("I'll think about it. Can you send me something in writing?")
         c.rep("Of course, I'll email the offer details today. It's good for thirty days.")
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c, outbound=True)
     return c.text()
 
@@ -674,8 +662,6 @@ def third_party_payoff(d: Draft) -> str:
         c.rep(
             f"If the payoff hasn't posted by then, yes, please make the {said(d, 'next_payment_amount')} payment; any overpayment is refunded to you."
         )
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text("Payoffs") if d.chance(0.4) else c.text()
 
@@ -732,7 +718,5 @@ def extra_payment_call(d: Draft) -> str:
         c.rep(change)
     if d.chance(0.15):
         c.rep(other_account(c))
-    for line in more_facts(c):
-        c.speak("rep", line)
     closing(c)
     return c.text()
