@@ -53,7 +53,20 @@ def build_heads(
             hidden,
         )
 
-    class Heads(nn.Module):
+    class OneSource(nn.Module):
+        def forward(
+            self, spans: torch.Tensor, doc: torch.Tensor
+        ) -> tuple[torch.Tensor, torch.Tensor]:
+            """One source: logits [1 + candidates, keys] (row 0: null) and its type logits."""
+            logits, type_logits = self.batch([spans], doc[None])
+            return logits[0, : 1 + len(spans)], type_logits[0]
+
+        def batch(
+            self, spans: Sequence[torch.Tensor], docs: torch.Tensor
+        ) -> tuple[torch.Tensor, torch.Tensor]:
+            raise NotImplementedError
+
+    class Heads(OneSource):
         def __init__(self) -> None:
             super().__init__()
             self.candidates, width = trunk(candidate_dim)
@@ -61,13 +74,6 @@ def build_heads(
             self.document, doc_width = trunk(doc_dim)
             self.null_scores = nn.Linear(doc_width, len(CHOICE_KEYS))
             self.type_logits = nn.Linear(doc_width, len(TYPE_CLASSES))
-
-        def forward(
-            self, spans: torch.Tensor, doc: torch.Tensor
-        ) -> tuple[torch.Tensor, torch.Tensor]:
-            """One source: logits [1 + candidates, keys] (row 0: null) and its type logits."""
-            logits, type_logits = self.batch([spans], doc[None])
-            return logits[0, : 1 + len(spans)], type_logits[0]
 
         def batch(
             self, spans: Sequence[torch.Tensor], docs: torch.Tensor
@@ -86,17 +92,10 @@ def build_heads(
                 logits[rows, slots] = scores
             return logits, self.type_logits(document)
 
-    class Ensemble(nn.Module):
+    class Ensemble(OneSource):
         def __init__(self) -> None:
             super().__init__()
             self.members = nn.ModuleList(Heads() for _ in range(members))
-
-        def forward(
-            self, spans: torch.Tensor, doc: torch.Tensor
-        ) -> tuple[torch.Tensor, torch.Tensor]:
-            """One source, as ``Heads.forward``."""
-            logits, type_logits = self.batch([spans], doc[None])
-            return logits[0, : 1 + len(spans)], type_logits[0]
 
         def batch(
             self, spans: Sequence[torch.Tensor], docs: torch.Tensor
