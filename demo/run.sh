@@ -83,7 +83,8 @@ $BIN/protege dataset build demo --from-logs --store "$STORE" --model "$ROUTE" --
 say "5/7 a student is trained on it: the scorer, on the frozen Gemma 3 270M (CPU)"
 HOME_DIR=$($BIN/python -c "from protege.home import protege_home; print(protege_home())")
 $BIN/protege train --config configs/liability/gemma-3-270m_scorer.yaml \
-  "data.train=$HOME_DIR/datasets/demo" "output_dir=$DEMO/student" scorer.epochs=20
+  "data.train=$HOME_DIR/datasets/demo" "output_dir=$DEMO/student" scorer.epochs=20 \
+  scorer.tune_epochs=0
 
 say "6/7 protege serve serves the student, with the teacher (through the gateway) as fallback"
 cat > "$DEMO/serve.yaml" <<YAML

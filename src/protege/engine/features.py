@@ -112,8 +112,16 @@ class Featurizer:
 
         return keep
 
-    def read(self, sources: Sequence[Source]) -> list[SourceFeatures]:
-        """Features of each source, read together in one padded batch."""
+    def tokens(self, source: Source) -> int:
+        """How many tokens a read of ``source`` takes (header included, cut at max_tokens)."""
+        ids = self.tokenizer(
+            header(source) + source.text, truncation=True, max_length=self.spec.max_tokens
+        )["input_ids"]
+        return len(ids)
+
+    def read(self, sources: Sequence[Source], grad: bool = False) -> list[SourceFeatures]:
+        """Features of each source, read together in one padded batch; with ``grad``, the
+        features keep their graph back to the model's trainable weights (stage 2)."""
         import torch
 
         heads = [header(s) for s in sources]
@@ -126,7 +134,8 @@ class Featurizer:
             return_tensors="pt",
         )
         offsets = encoded.pop("offset_mapping")
-        with torch.no_grad():  # not inference_mode: training reuses these as inputs
+        # not inference_mode: training reuses these as inputs
+        with torch.set_grad_enabled(grad):
             self.decoder(**encoded)
             states = [self._outputs[layer] for layer in self.spec.layers]
             return [

@@ -4,7 +4,7 @@
 (a scorer's heads or a LoRA adapter: fp16 halves the size, and predictions are computed in fp32
 after loading):
 
-- a scorer: ``heads.safetensors`` and ``meta.json``;
+- a scorer: ``heads.safetensors`` and ``meta.json``, and its stage-2 ``adapter/`` when it has one;
 - a LoRA adapter: ``adapter_config.json``, ``adapter_model.safetensors`` and ``meta.json``;
 
 plus ``NOTICE`` (the base model's license notice, with a line saying the weights were trained
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from protege.engine.predictor import is_adapter_dir
-from protege.engine.scorer_predictor import HEADS_FILE, META_FILE, is_scorer_dir
+from protege.engine.scorer_predictor import ADAPTER_DIR, HEADS_FILE, META_FILE, is_scorer_dir
 from protege.errors import UsageError
 from protege.models.registry import BASE_MODELS
 
@@ -99,6 +99,9 @@ def release(
     if is_scorer_dir(run):
         kind, weights = "scorer", [HEADS_FILE]
         copied: list[str] = []
+        if (run / ADAPTER_DIR / ADAPTER_CONFIG).is_file():  # a kept stage 2
+            weights.append(f"{ADAPTER_DIR}/{ADAPTER_WEIGHTS}")
+            copied.append(f"{ADAPTER_DIR}/{ADAPTER_CONFIG}")
     elif is_adapter_dir(run) and (run / ADAPTER_WEIGHTS).is_file():
         kind, weights, copied = "lora-adapter", [ADAPTER_WEIGHTS], [ADAPTER_CONFIG]
     else:
@@ -115,6 +118,8 @@ def release(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
+        for file in weights + copied:
+            (staging / file).parent.mkdir(parents=True, exist_ok=True)
         for file in weights:
             _half(run / file, staging / file)
         for file in copied:

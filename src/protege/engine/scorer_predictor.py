@@ -1,7 +1,8 @@
 """A trained scorer on disk, and the predictor that serves it.
 
 A scorer directory holds ``heads.safetensors`` (the heads' weights, fp32 from training, fp16 in
-a release) and ``meta.json`` with ``"kind": "scorer"``, the base model, the feature spec, the
+a release), after a kept stage 2 an ``adapter/`` (a peft LoRA adapter for the base model,
+merged into it on loading) and ``meta.json`` with ``"kind": "scorer"``, the base model, the feature spec, the
 head shape, the calibrated confidence threshold and the training lineage. ``ScorerPredictor``
 answers through the same interface as the generator (``engine/predictor.py``): ``protege
 predict``, ``eval`` and the server load either kind from the directory a user names.
@@ -24,6 +25,7 @@ from protege.models.loading import load_model, load_tokenizer
 
 SCORER_KIND = "scorer"
 HEADS_FILE = "heads.safetensors"
+ADAPTER_DIR = "adapter"  # a kept stage 2's LoRA adapter (protege.train.scorer_tune)
 META_FILE = "meta.json"
 
 
@@ -91,7 +93,13 @@ class ScorerPredictor:
         self.name = spec
         self.meta = json.loads((path / META_FILE).read_text())
         base = self.meta["base_model"]
-        self.featurizer = Featurizer(load_model(base), load_tokenizer(base), spec_of(self.meta))
+        model = load_model(base)
+        if (path / ADAPTER_DIR / "adapter_config.json").is_file():
+            from peft import PeftModel
+
+            # merged: the tuned model reads at the base model's speed
+            model = PeftModel.from_pretrained(model, str(path / ADAPTER_DIR)).merge_and_unload()
+        self.featurizer = Featurizer(model, load_tokenizer(base), spec_of(self.meta))
         self.heads = load_heads(path)
         self.threshold = float(self.meta.get("threshold", 0.0))
 

@@ -95,6 +95,12 @@ class ScorerSettings(StrictModel):
     # where a key's probability is below this, the rule baseline's value is used
     # (protege.predictors.backstop); None: no backstop
     backstop: float | None = Field(None, gt=0, le=1)
+    # stage 2 (protege.train.scorer_tune): after the heads fit, LoRA (the ``lora`` section) on
+    # the layers read, trained with the heads' loss for this many passes over the training
+    # sources; the heads go on training with it. 0: stage 1 only
+    tune_epochs: float = Field(0, ge=0)
+    tune_lr: float = Field(2e-4, gt=0)  # the LoRA weights'; the heads' is a quarter of it
+    tune_step_sources: int = Field(8, ge=1)  # sources per optimizer step
 
 
 class TrainConfig(StrictModel):

@@ -155,12 +155,39 @@ def validation_loss(
     return total / max(count, 1)
 
 
+def lora_model(config: TrainConfig) -> PeftModel:
+    """The base model with fresh LoRA layers as ``config.lora`` says, gradient checkpointing on
+    where ``config.train`` asks for it."""
+    from peft import LoraConfig, get_peft_model
+
+    from protege.models.loading import load_model
+
+    model = get_peft_model(
+        load_model(config.model),
+        LoraConfig(
+            r=config.lora.r,
+            lora_alpha=config.lora.alpha,
+            lora_dropout=config.lora.dropout,
+            target_modules=config.lora.target_modules,
+            task_type="CAUSAL_LM",
+        ),
+    )
+    if config.train.gradient_checkpointing:
+        # non-reentrant checkpointing works with frozen inputs (the embeddings need no grad)
+        base: Any = model.get_base_model()
+        kwargs = {"use_reentrant": False}
+        if hasattr(base, "activation_checkpointing_enable"):  # transformers >= 5.x's new name
+            base.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
+        else:
+            base.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
+    return model
+
+
 def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
     """Run (or resume) a LoRA fine-tune; yield progress; write the adapter and meta.json."""
     import torch
-    from peft import LoraConfig, get_peft_model
 
-    from protege.models.loading import load_model, load_tokenizer
+    from protege.models.loading import load_tokenizer
 
     started = time.perf_counter()
     torch.manual_seed(config.train.seed)
@@ -172,26 +199,9 @@ def train(config: TrainConfig, resume: bool = False) -> Iterator[TrainEvent]:
     train_rows, val_rows = split_validation(config, examples)
     train_set = [tokenize(ex, tokenizer, config.data.max_seq_len) for ex in train_rows]
     val_set = [tokenize(ex, tokenizer, config.data.max_seq_len) for ex in val_rows]
-    model = get_peft_model(
-        load_model(config.model),
-        LoraConfig(
-            r=config.lora.r,
-            lora_alpha=config.lora.alpha,
-            lora_dropout=config.lora.dropout,
-            target_modules=config.lora.target_modules,
-            task_type="CAUSAL_LM",
-        ),
-    )
     device = resolve_device(config.train.device)
+    model = lora_model(config)
     model.to(device)
-    if config.train.gradient_checkpointing:
-        # non-reentrant checkpointing works with frozen inputs (the embeddings need no grad)
-        base: Any = model.get_base_model()
-        kwargs = {"use_reentrant": False}
-        if hasattr(base, "activation_checkpointing_enable"):  # transformers >= 5.x's new name
-            base.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
-        else:
-            base.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(
         params, lr=config.optim.lr, weight_decay=config.optim.weight_decay

@@ -1,11 +1,12 @@
-"""Training the scorer student (stage 1): read every source once with the frozen base model,
-cache the candidate features, then fit the heads on them.
+"""Training the scorer student. Stage 1: read every source once with the frozen base model,
+cache the candidate features, then fit the heads on them. Stage 2, when ``scorer.tune_epochs``
+asks for it: LoRA on the base model trained with the heads (``protege.train.scorer_tune``).
 
 The heads fit as ``protege.train.heads_fit`` describes (``unreachable`` in meta.json counts
 the keys no candidate can get right). Validation runs after every epoch on the held-out sources
 with the contract's scorer, and the epoch with the lowest validation record error is kept; with
 ``scorer.members`` above 1, each member is fitted so from its own seed and their logits are
-averaged. Last, a confidence threshold is calibrated on the validation sources: the lowest at
+averaged. Then stage 2, if asked for. Last, a confidence threshold is calibrated on the validation sources: the lowest at
 which records whose every key clears it are at least ``scorer.calibrate_accuracy`` right.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,7 +25,13 @@ from protege.contract.parse import parse_output
 from protege.contract.record import VerifiedSource
 from protege.engine.features import FeatureSpec, Featurizer, SourceFeatures
 from protege.engine.scorer import build_heads
-from protege.engine.scorer_predictor import HEADS_FILE, META_FILE, SCORER_KIND, save_heads
+from protege.engine.scorer_predictor import (
+    ADAPTER_DIR,
+    HEADS_FILE,
+    META_FILE,
+    SCORER_KIND,
+    save_heads,
+)
 from protege.errors import JsonlError
 from protege.models.loading import load_model, load_tokenizer
 from protege.prompts import LIABILITY_PROMPT
@@ -32,6 +40,7 @@ from protege.provenance import git_commit, library_versions, machine, peak_rss_m
 from protege.train.config import TrainConfig
 from protege.train.heads_fit import calibrate, evaluate_heads, fit_member, targets_of
 from protege.train.loop import TrainEvent, split_validation
+from protege.train.scorer_tune import save_adapter, tune
 
 if TYPE_CHECKING:
     pass
@@ -130,7 +139,7 @@ def training_sources(path: Path) -> list[VerifiedSource]:
 
 
 def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
-    """Stage 1: read and cache the features, fit the heads, keep the best epoch, calibrate.
+    """Read and cache the features, fit the heads, keep the best epoch, stage 2, calibrate.
     Events: ``features`` while reading (step = sources read), then start, step (one an epoch),
     eval and done, as the LoRA loop's."""
     import torch
@@ -143,7 +152,8 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
     spec = FeatureSpec(
         tuple(settings.layers), settings.window, settings.max_tokens, settings.far_window
     )
-    featurizer = Featurizer(load_model(config.model), load_tokenizer(config.model), spec)
+    model = load_model(config.model)
+    featurizer = Featurizer(model, load_tokenizer(config.model), spec)
     output = Path(config.output_dir)
     every = [*train_rows, *val_rows]
     cache = output / "features" / f"{_cache_key(config, spec, every)}.pt"
@@ -178,6 +188,19 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
         )
         fits.append(fitted)
     heads.eval()
+    tuned, tuning = None, None
+    if settings.tune_epochs:
+        tuned, tuning, val_set = yield from tune(
+            model,
+            featurizer,
+            heads,
+            config.lora,
+            settings,
+            train_rows,
+            val_set,
+            config.train.seed,
+            started,
+        )
     ensemble_error = evaluate_heads(heads, val_set)[0] if val_set else None
     threshold, accuracy, coverage = (
         calibrate(evaluate_heads(heads, val_set)[1], settings.calibrate_accuracy)
@@ -188,6 +211,9 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
     output.mkdir(parents=True, exist_ok=True)
     heads.eval()
     save_heads(heads, output / HEADS_FILE)
+    shutil.rmtree(output / ADAPTER_DIR, ignore_errors=True)  # an earlier run's
+    if tuned is not None:
+        save_adapter(tuned, output)
     unreachable = int(sum(int((~ex.keys).sum()) for ex in train_set))
     meta = {
         "kind": SCORER_KIND,
@@ -230,6 +256,7 @@ def train_scorer(config: TrainConfig) -> Iterator[TrainEvent]:
             "best_epoch": fits[0]["best_epoch"],
             "best_val_record_error": ensemble_error,
             "members": fits if len(fits) > 1 else None,
+            "tune": tuning,  # stage 2 (protege.train.scorer_tune); None when not run
             "read_seconds": round(read_s, 2),
             "train_seconds": round(seconds, 2),
             "peak_rss_mb": round(peak_rss_mb(), 1),
