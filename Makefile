@@ -95,7 +95,11 @@ lint: $(STAMP)
 bench: $(WEIGHTS_STAMP)
 	$(BIN)/python bench/corpus_generate.py
 	$(BIN)/protege models pull gemma-3-270m
-	$(BIN)/python bench/train_throughput.py --model gemma-3-270m
+	$(BIN)/python bench/train_throughput.py
+	mkdir -p out/bench
+	$(BIN)/protege corpus generate --n 100 --seed 90210 --out out/bench/generated.jsonl
+	$(BIN)/python bench/adapter_merge.py --run models/liability-gemma-3-270m \
+		--data out/bench/generated.jsonl
 	$(BIN)/python bench/gateway_overhead.py
 	$(BIN)/python bench/gateway_connections.py
 	$(BIN)/python bench/dataset_build.py

@@ -42,6 +42,13 @@ def student_figures(eval_dir: Path, label: str) -> dict[str, Any]:
     }
 
 
+def tune_summary(history: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Stage 2's figures from the run's meta.json (its losses left out); None when not run."""
+    if history is None:
+        return None
+    return {k: v for k, v in history.items() if k != "losses"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--run", type=Path, required=True)
@@ -63,7 +70,8 @@ def main() -> None:
     wall = metrics["train_seconds"]
     result = {
         "what": "one real CPU run of the recipe: read every source once with the frozen model, "
-        "fit the scorer's heads, calibrate; then evaluate (eval time not in wall_s)",
+        "fit the scorer's heads, tune LoRA with the heads (stage 2, when configured), "
+        "calibrate; then evaluate (eval time not in wall_s)",
         "student": meta["kind"],
         "device": meta["device"],
         # train.threads unset: torch's default, one thread per core
@@ -76,7 +84,9 @@ def main() -> None:
         "tokens": tokens,
         "wall_s": wall,
         "read_s": metrics["read_seconds"],
+        # the heads' fits and stage 2 (its own seconds in tune_s where the run recorded them)
         "fit_s": round(wall - metrics["read_seconds"], 2),
+        "tune": tune_summary(metrics.get("tune")),
         "tokens_per_s": round(tokens / metrics["read_seconds"], 1),
         "peak_rss_mb": metrics["peak_rss_mb"],
         "record_error_generated": generated["record_error"],

@@ -116,3 +116,11 @@ def test_a_stage_2_no_better_on_validation_is_undone(
     assert all(torch.equal(plain[k], heads[k]) for k in plain)  # stage 1's heads, restored
     assert [e.kind for e in stage1].count("tune") == 0
     assert [e.kind for e in undone].count("tune") == history["steps"] > 0
+
+
+def test_an_unmerged_adapter_answers_as_the_merged_one(tuned: Path, train_file: Path) -> None:
+    sources = load_sources(train_file)[:6]
+    unmerged = ScorerPredictor(str(tuned), merge=False)
+    assert unmerged.adapter is not None  # LoRA layers over the base, not merged into it
+    merged = [p.output for p in ScorerPredictor(str(tuned)).predict(sources)]
+    assert [p.output for p in unmerged.predict(sources)] == merged

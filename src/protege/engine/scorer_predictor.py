@@ -82,7 +82,10 @@ class ScorerPredictor:
 
     kind = "self-hosted"
 
-    def __init__(self, spec: str, threads: int | None = None) -> None:
+    def __init__(self, spec: str, threads: int | None = None, merge: bool = True) -> None:
+        """Load the scorer directory ``spec``. A stage-2 adapter is merged into the base
+        weights (``merge``, what serving does: bench/adapter_merge.py measured it), or left
+        as LoRA layers over the shared base model."""
         import torch
 
         if threads:
@@ -94,11 +97,15 @@ class ScorerPredictor:
         self.meta = json.loads((path / META_FILE).read_text())
         base = self.meta["base_model"]
         model = load_model(base)
+        self.adapter: Any = None  # the peft model, when the adapter is left unmerged
         if (path / ADAPTER_DIR / "adapter_config.json").is_file():
             from peft import PeftModel
 
-            # merged: the tuned model reads at the base model's speed
-            model = PeftModel.from_pretrained(model, str(path / ADAPTER_DIR)).merge_and_unload()
+            tuned = PeftModel.from_pretrained(model, str(path / ADAPTER_DIR))
+            if merge:
+                model = tuned.merge_and_unload()
+            else:
+                self.adapter = tuned
         self.featurizer = Featurizer(model, load_tokenizer(base), spec_of(self.meta))
         self.heads = load_heads(path)
         self.threshold = float(self.meta.get("threshold", 0.0))

@@ -2,9 +2,10 @@
 
 Stage 1 fits the heads on features of the frozen model, so what those features do not separate
 the heads cannot learn. Stage 2 puts LoRA layers (the config's ``lora`` section) on the layers
-the featurizer runs (1 to the deepest one read) and trains them with the heads: each optimizer
+the featurizer runs (1 to the deepest one read) and trains them with the heads. Each optimizer
 step reads ``tune_step_sources`` training sources with gradients on (``Featurizer.read(grad=
-True)``; up to ``batch_sources`` a read within ``READ_TOKENS`` padded tokens), scores their candidates and back-propagates the heads' loss
+True)``: up to ``batch_sources`` sources of similar length a read, within ``READ_TOKENS``
+padded tokens), scores their candidates and back-propagates the heads' loss
 (``heads_fit.batch_loss``). There are no answer tokens, no decoding and no output layer. The
 LoRA weights learn at ``tune_lr`` and the heads, already fitted, at a quarter of it; both decay
 linearly to 0 over the pass, and gradients are clipped at norm 1.
@@ -116,6 +117,7 @@ def tune(
         ],
         weight_decay=0.0,
     )
+    tune_started = time.perf_counter()
     lengths = [featurizer.tokens(source) for source in train_rows]
     reads: list[list[int]] = []
     for epoch in range(math.ceil(settings.tune_epochs)):  # a fraction of a pass: its first reads
@@ -168,6 +170,7 @@ def tune(
         "val_record_error_before": before,
         "val_record_error_after": after,
         "kept": kept,
+        "seconds": round(time.perf_counter() - tune_started, 2),  # validation's re-read included
     }
     return (peft_model if kept else None), history, (reread if kept else list(val_set))
 
