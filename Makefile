@@ -37,9 +37,11 @@ demo: $(WEIGHTS_STAMP)
 
 ## recipe: the README's CPU recipe for the default student, the scorer
 ## (configs/liability/gemma-3-270m_scorer.yaml): read 2,000 generated sources of seed 1 once with
-## the frozen Gemma 3 270M, fit the heads, then evaluate it against regex on 500 sources of the
-## unseen seed 90210 and on the hand-written dev set, and record bench/results/train_recipe.json.
-## ~20 min of training and ~12 of evaluation on a 2-core CPU (docs/results/scorer-cpu-2026-12-07).
+## the frozen Gemma 3 270M, fit the heads, tune LoRA with them (stage 2), then evaluate it
+## against regex on 500 sources of the unseen seed 90210 and on the hand-written dev set, and
+## record bench/results/train_recipe.json.
+## ~45 min of training (20 of them stage 2) and ~8 of evaluation on a 2-core CPU
+## (docs/results/stage2-2026-12-07).
 RECIPE := out/recipe
 # the hand-written dev set: the 40 in the repository, and the 60 beside it where ../shared exists
 DEV_SETS ?= tests/data/handwritten.jsonl $(wildcard ../shared/data/handwritten-dev.jsonl)
