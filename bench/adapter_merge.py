@@ -10,8 +10,9 @@ There are two ways to serve an adapter over a base model:
 
 Both run on the same real sources, one document at a time (what a caller of /v1/extract waits
 for), after one warm-up document. The bench reports p50/p95 per document for each, and whether
-the answers agree. Then it measures the resident memory a second adapter adds: a second merged
-copy, against a second adapter loaded into the shared peft model.
+the answers agree; the same heads over the base model without the adapter are the control. Then
+it counts the weights one more adapter holds: a whole merged copy of the model, or the LoRA
+matrices over the shared base.
 
     python bench/adapter_merge.py --run models/liability-gemma-3-270m \
         --data out/recipe/generated.jsonl --n 100
@@ -22,8 +23,10 @@ Writes bench/results/adapter_merge.json.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -33,15 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _meta import write_result
 
 from protege.contract.io import load_sources
-from protege.engine.scorer_predictor import ADAPTER_DIR, ScorerPredictor
+from protege.engine.scorer_predictor import ADAPTER_DIR, HEADS_FILE, META_FILE, ScorerPredictor
 
 
-def rss_mb() -> float:
-    """This process's resident memory now, in MiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
+def mb(tensors: Any) -> float:
+    """The bytes of ``tensors``, in MiB."""
+    return sum(t.numel() * t.element_size() for t in tensors) / 2**20
 
 
 def per_document(
@@ -77,18 +77,19 @@ def main() -> None:
     answers: dict[str, list[str]] = {}
     held: list[ScorerPredictor] = []
     for name, merge in (("merged", True), ("unmerged", False)):
-        before = rss_mb()
         predictor = ScorerPredictor(str(args.run), merge=merge)
         rows[name], answers[name] = per_document(predictor, sources)
-        rows[name]["rss_after_load_mb"] = round(rss_mb() - before)
         held.append(predictor)
-    # a second adapter: another merged model copy, or another adapter on the shared base
-    before = rss_mb()
-    held.append(ScorerPredictor(str(args.run), merge=True))
-    rows["merged"]["second_adapter_mb"] = round(rss_mb() - before)
-    before = rss_mb()
-    held[1].adapter.load_adapter(str(args.run / ADAPTER_DIR), adapter_name="second")
-    rows["unmerged"]["second_adapter_mb"] = round(rss_mb() - before)
+    with tempfile.TemporaryDirectory() as plain:  # the control: the same heads, no adapter
+        for file in (HEADS_FILE, META_FILE):
+            shutil.copy2(args.run / file, Path(plain) / file)
+        rows["base_model_alone"], _ = per_document(ScorerPredictor(plain), sources)
+    # what one more adapter holds: a merged one, a whole copy of the weights the featurizer
+    # runs; an unmerged one, its LoRA matrices over the shared base (tensor bytes: the RSS of a
+    # process that frees and maps pages moves by more than an adapter's few MB)
+    rows["merged"]["weights_per_adapter_mb"] = round(mb(held[0].featurizer.decoder.parameters()))
+    lora = [p for n, p in held[1].adapter.named_parameters() if "lora_" in n]
+    rows["unmerged"]["weights_per_adapter_mb"] = round(mb(lora), 1)
     same = sum(a == b for a, b in zip(answers["merged"], answers["unmerged"], strict=True))
     result = {
         "what": "per-document latency (batch 1) and memory per extra adapter of a scorer's "
@@ -98,6 +99,9 @@ def main() -> None:
         "baseline": "merged",
         "rows": rows,
         "unmerged_p50_ratio": round(rows["unmerged"]["p50_ms"] / rows["merged"]["p50_ms"], 2),
+        "base_alone_p50_ratio": round(
+            rows["base_model_alone"]["p50_ms"] / rows["merged"]["p50_ms"], 2
+        ),
         "answers_equal": f"{same}/{len(sources)}",
     }
     print(write_result("adapter_merge", result).read_text())

@@ -8,7 +8,8 @@ memory is its own:
 
 - ``scorer``, the recipe (configs/liability/gemma-3-270m_scorer.yaml): the frozen model reads
   the sources in the trainer's batches (sorted by length, ``batch_sources`` each), then one set
-  of heads fits on the features read, validation included, as ``protege.train.scorer`` does;
+  of heads fits on the features read, validation included, as ``protege.train.scorer`` does,
+  then stage 2 (``protege.train.scorer_tune.tune``) makes one pass over the sources read;
 - ``loop``, the previous recipe (configs/liability/gemma-3-270m_lora.yaml): LoRA SFT of the
   generator with ``protege.train.loop`` (its model, precision, checkpointing, micro-batches and
   answer-only loss);
@@ -19,7 +20,8 @@ Tokens per example and the padding share are counted over all 2,000 sources, by 
 only. Tokens/s is measured on ``--batches`` batches drawn at random, after one warm-up batch.
 The projected recipe wall time divides every batch's padded positions by the positions/s
 measured, times the epochs. For the scorer, the heads' measured seconds per source and epoch
-are added, times the epochs and members; ``actual_recipe_wall_s`` is the last real recipe run's
+are added, times the epochs and members, and stage 2's seconds per source times the sources
+its ``tune_epochs`` covers, plus the validation read again after it; ``actual_recipe_wall_s`` is the last real recipe run's
 (bench/results/train_recipe.json), for checking the projection.
 
     python bench/train_throughput.py [--batches 6]
@@ -68,6 +70,7 @@ def scorer_child(data: Path, batches: int) -> dict[str, Any]:
     from protege.train.config import load_config
     from protege.train.heads_fit import evaluate_heads, targets_of, train_epoch
     from protege.train.scorer import split_sources
+    from protege.train.scorer_tune import tune
 
     config = load_config(SCORER_CONFIG, [f"data.train={data}"])
     settings = config.scorer
@@ -93,7 +96,8 @@ def scorer_child(data: Path, batches: int) -> dict[str, Any]:
     )
     if config.train.threads:
         torch.set_num_threads(config.train.threads)
-    featurizer = Featurizer(load_model(config.model), tokenizer, spec)
+    model = load_model(config.model)
+    featurizer = Featurizer(model, tokenizer, spec)
     sample = random.Random(SAMPLE_SEED).sample(range(len(chunks)), batches + 1)
     read, tokens, positions, seconds = [], 0, 0, 0.0
     for n, c in enumerate(sample):
@@ -119,6 +123,27 @@ def scorer_child(data: Path, batches: int) -> dict[str, Any]:
     evaluate_heads(heads, read)
     val_s = (time.perf_counter() - started) / len(read)
     fit_total = (fit_s * len(train) + val_s * len(val)) * settings.epochs * settings.members
+    tune_s, tune_total = None, 0.0
+    if settings.tune_epochs:  # stage 2 as the trainer runs it, over one pass of the sample
+        sample_rows = [every[i] for c in sample for i in chunks[c]]
+        started = time.perf_counter()
+        steps = tune(
+            model,
+            featurizer,
+            heads,
+            config.lora,
+            settings.model_copy(update={"tune_epochs": 1.0}),
+            sample_rows,
+            [],
+            config.train.seed,
+            started,
+        )
+        for _ in steps:
+            pass
+        tune_s = (time.perf_counter() - started) / len(sample_rows)
+        read_s = seconds / max(1, tokens) * sum(lengths) / len(lengths)  # a source's read
+        # the pass over the training sources, and validation read again after it
+        tune_total = tune_s * len(train) * settings.tune_epochs + read_s * len(val)
     return {
         "examples": len(every),
         "epochs": settings.epochs,
@@ -130,7 +155,11 @@ def scorer_child(data: Path, batches: int) -> dict[str, Any]:
         "tokens_per_s": round(tokens / seconds, 1),
         "positions_per_s": positions / seconds,
         "heads_s_per_source_epoch": round(fit_s, 6),
-        "projected_wall_s": round(counted["positions"] / (positions / seconds) + fit_total),
+        "tune_epochs": settings.tune_epochs,
+        "tune_s_per_source": round(tune_s, 3) if tune_s else None,
+        "projected_wall_s": round(
+            counted["positions"] / (positions / seconds) + fit_total + tune_total
+        ),
         "peak_rss_mb": round(peak_rss_mb()),
     }
 
@@ -226,20 +255,18 @@ def trainer_child(data: Path, batches: int) -> dict[str, Any]:
     ends: list[float] = []
 
     class Clock(TrainerCallback):  # type: ignore[misc]
-        """A timestamp at the end of every micro-batch (sub-step or step)."""
-
-        def on_substep_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-            ends.append(time.perf_counter())
+        """A timestamp at the end of every step (one micro-batch each)."""
 
         def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
             ends.append(time.perf_counter())
 
-    accum = config.train.grad_accum
+    # A step per micro-batch, so the Trainer runs exactly the sample's micro-batches (with 8
+    # accumulated over a 7-batch sample it ran over 20 minutes without ending). The AdamW step
+    # over the LoRA weights is small beside a micro-batch's forward and backward pass.
     args = TrainingArguments(
         output_dir=tempfile.mkdtemp(prefix="protege-bench-trainer-"),
         per_device_train_batch_size=config.train.batch_size,
-        gradient_accumulation_steps=accum,
-        max_steps=-(-len(sample) // accum),
+        max_steps=len(sample),
         learning_rate=config.optim.lr,
         gradient_checkpointing=config.train.gradient_checkpointing,
         gradient_checkpointing_kwargs={"use_reentrant": False},
@@ -263,7 +290,7 @@ def trainer_child(data: Path, batches: int) -> dict[str, Any]:
         callbacks=[Clock()],
     )
     trainer.train()
-    return {"precision": "fp32", **_timed(counted, sample, ends[len(sample) - 1] - ends[0])}
+    return {"precision": "fp32", **_timed(counted, sample, ends[-1] - ends[0])}
 
 
 CHILDREN = {"scorer": scorer_child, "loop": loop_child, "trainer": trainer_child}
