@@ -111,31 +111,21 @@ def run(cfg: TrainConfig, resume: bool) -> None:
             elif event.kind == "start":
                 progress.update(task, total=event.total_steps, completed=event.step)
                 progress.console.print(event.message)
-            elif event.kind == "tune":  # the scorer's stage 2: one bar of its own
-                if event.step == 1:
+            elif event.kind in ("step", "tune"):  # tune: the scorer's stage 2, its own bar
+                label = "stage 2 " if event.kind == "tune" else ""
+                if event.kind == "tune" and event.step == 1:
                     progress.update(task, total=event.total_steps, completed=0)
                     progress.console.print(f"stage 2: {event.total_steps} steps")
-                progress.update(
-                    task,
-                    completed=event.step,
-                    description=f"stage 2 loss {event.loss:.4f}  lr {event.lr:.2e}",
-                )
-                if not progress.console.is_terminal and event.step % LOG_EVERY == 0:
-                    progress.console.print(
-                        f"stage 2 step {event.step}/{event.total_steps}: loss {event.loss:.4f}, "
-                        f"{event.elapsed_s / 60:.1f} min"
-                    )
-            elif event.kind == "step":
                 speed = f"  {event.tokens_per_s:.0f} tok/s" if event.tokens_per_s else ""
                 progress.update(
                     task,
                     completed=event.step,
-                    description=f"loss {event.loss:.4f}  lr {event.lr:.2e}{speed}",
+                    description=f"{label}loss {event.loss:.4f}  lr {event.lr:.2e}{speed}",
                 )
                 if not progress.console.is_terminal and event.step % LOG_EVERY == 0:
                     # no live bar in a log file: a plain line now and then instead
                     progress.console.print(
-                        f"step {event.step}/{event.total_steps}: loss {event.loss:.4f}, "
+                        f"{label}step {event.step}/{event.total_steps}: loss {event.loss:.4f}, "
                         f"lr {event.lr:.2e},{speed} {event.elapsed_s / 60:.1f} min"
                     )
             elif event.kind == "eval":
