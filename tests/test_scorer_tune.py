@@ -80,6 +80,7 @@ def test_the_predictor_merges_the_adapter_into_the_layers_it_reads(
     )
     assert moved  # the tuned weights, not the base model's
     assert type(merged.layers[0].self_attn.q_proj) is torch.nn.Linear  # merged, no LoRA left
+    assert predictor.settings["stage2_adapter"] == "merged"  # reports say which student ran
     sources = load_sources(train_file)[:4]
     assert all(p.output.startswith("{") for p in predictor.predict(sources))
 
@@ -122,5 +123,6 @@ def test_an_unmerged_adapter_answers_as_the_merged_one(tuned: Path, train_file: 
     sources = load_sources(train_file)[:6]
     unmerged = ScorerPredictor(str(tuned), merge=False)
     assert unmerged.adapter is not None  # LoRA layers over the base, not merged into it
+    assert unmerged.settings["stage2_adapter"] == "unmerged"
     merged = [p.output for p in ScorerPredictor(str(tuned)).predict(sources)]
     assert [p.output for p in unmerged.predict(sources)] == merged

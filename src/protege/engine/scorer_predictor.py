@@ -1,9 +1,9 @@
 """A trained scorer on disk, and the predictor that serves it.
 
 A scorer directory holds ``heads.safetensors`` (the heads' weights, fp32 from training, fp16 in
-a release), after a kept stage 2 an ``adapter/`` (a peft LoRA adapter for the base model,
-merged into it on loading) and ``meta.json`` with ``"kind": "scorer"``, the base model, the feature spec, the
-head shape, the calibrated confidence threshold and the training lineage. ``ScorerPredictor``
+a release); after a kept stage 2, ``adapter/`` (a peft LoRA adapter for the base model, merged
+into it on loading); and ``meta.json`` with ``"kind": "scorer"``, the base model, the feature
+spec, the head shape, the calibrated confidence threshold and the training lineage. ``ScorerPredictor``
 answers through the same interface as the generator (``engine/predictor.py``): ``protege
 predict``, ``eval`` and the server load either kind from the directory a user names.
 """
@@ -98,7 +98,8 @@ class ScorerPredictor:
         base = self.meta["base_model"]
         model = load_model(base)
         self.adapter: Any = None  # the peft model, when the adapter is left unmerged
-        if (path / ADAPTER_DIR / "adapter_config.json").is_file():
+        self.tuned = (path / ADAPTER_DIR / "adapter_config.json").is_file()
+        if self.tuned:
             from peft import PeftModel
 
             tuned = PeftModel.from_pretrained(model, str(path / ADAPTER_DIR))
@@ -119,6 +120,7 @@ class ScorerPredictor:
             "window": self.featurizer.spec.window,
             "far_window": self.featurizer.spec.far_window,
             "threshold": self.threshold,
+            "stage2_adapter": ("unmerged" if self.adapter else "merged") if self.tuned else None,
         }
 
     def predict(self, sources: Sequence[Source], batch_size: int = 1) -> Iterator[Prediction]:

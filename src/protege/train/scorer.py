@@ -6,8 +6,9 @@ The heads fit as ``protege.train.heads_fit`` describes (``unreachable`` in meta.
 the keys no candidate can get right). Validation runs after every epoch on the held-out sources
 with the contract's scorer, and the epoch with the lowest validation record error is kept; with
 ``scorer.members`` above 1, each member is fitted so from its own seed and their logits are
-averaged. Then stage 2, if asked for. Last, a confidence threshold is calibrated on the validation sources: the lowest at
-which records whose every key clears it are at least ``scorer.calibrate_accuracy`` right.
+averaged. Then stage 2, if asked for. Last, a confidence threshold is calibrated on the
+validation sources: the lowest at which records whose every key clears it are at least
+``scorer.calibrate_accuracy`` right.
 """
 
 from __future__ import annotations
