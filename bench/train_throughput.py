@@ -63,7 +63,7 @@ def scorer_child(data: Path, batches: int) -> dict[str, Any]:
     """Read a sample of the recipe's batches, fit one set of heads on what was read."""
     import torch
 
-    from protege.engine.features import FeatureSpec, Featurizer, header
+    from protege.engine.features import FeatureSpec, Featurizer
     from protege.engine.scorer import build_heads
     from protege.models.loading import load_model, load_tokenizer
     from protege.provenance import peak_rss_mb
@@ -76,28 +76,20 @@ def scorer_child(data: Path, batches: int) -> dict[str, Any]:
     settings = config.scorer
     train, val = split_sources(config)
     every = [*train, *val]
-    tokenizer = load_tokenizer(config.model)
-    lengths = [
-        len(
-            tokenizer(header(s) + s.text, truncation=True, max_length=settings.max_tokens)[
-                "input_ids"
-            ]
-        )
-        for s in every
-    ]
-    order = sorted(range(len(every)), key=lambda i: len(every[i].text))  # read_features' order
-    chunks = [
-        order[a : a + settings.batch_sources] for a in range(0, len(order), settings.batch_sources)
-    ]
-    widths = [max(lengths[i] for i in c) for c in chunks]
-    counted = padding(widths, [len(c) for c in chunks], sum(lengths))
     spec = FeatureSpec(
         tuple(settings.layers), settings.window, settings.max_tokens, settings.far_window
     )
     if config.train.threads:
         torch.set_num_threads(config.train.threads)
     model = load_model(config.model)
-    featurizer = Featurizer(model, tokenizer, spec)
+    featurizer = Featurizer(model, load_tokenizer(config.model), spec)
+    lengths = [featurizer.tokens(s) for s in every]  # what a read of each takes
+    order = sorted(range(len(every)), key=lambda i: len(every[i].text))  # read_features' order
+    chunks = [
+        order[a : a + settings.batch_sources] for a in range(0, len(order), settings.batch_sources)
+    ]
+    widths = [max(lengths[i] for i in c) for c in chunks]
+    counted = padding(widths, [len(c) for c in chunks], sum(lengths))
     sample = random.Random(SAMPLE_SEED).sample(range(len(chunks)), batches + 1)
     read, tokens, positions, seconds = [], 0, 0, 0.0
     for n, c in enumerate(sample):
